@@ -1,0 +1,31 @@
+# Switchboard: two commands do all the set-up on a fresh Debian machine.
+#   make run   installs libzmq if missing, builds, starts the daemon with its defaults and a demo bot
+#   make test  installs what the tests need, builds, runs every test
+SWIFT      ?= swift
+PREFIX     ?= /usr/local
+BIN        := .build/debug
+
+.PHONY: all deps build run test clean
+
+all: build
+
+# libzmq (and pkg-config, which SwiftPM uses to find it). apt-get runs only when something is missing.
+deps:
+	@if ! pkg-config --exists libzmq 2>/dev/null; then \
+		echo "installing libzmq3-dev and pkg-config"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libzmq3-dev pkg-config; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	deploy/demo/run-demo.sh $(BIN)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import Synchronization
+import SwitchboardSchema
+import ZeroMQ
+
+/// The agent-side library: submit a request, get a ticket, await the answer, ask a ticket's status,
+/// cancel. All calls are `async` and safe to make from any task; one background thread owns the socket.
+public final class AgentClient: Sendable {
+    public let endpoint: String
+    private let logger: Logger
+    private let context: Context
+    private let thread = SocketThread<Outgoing>(name: "switchboard-agent")
+    private let waiters = Locked(AgentWaiters())
+    /// How often a pending `answer` re-asks the broker, so a lost push (reconnect, broker restart) is recovered.
+    public let pollInterval: Duration
+
+    enum Outgoing: Sendable {
+        case send(AgentMessage)
+        case stop
+    }
+
+    /// Connects to the broker (the connection completes in the background; calls wait for it).
+    public init(endpoint: String, pollInterval: Duration = .seconds(5), logger: Logger? = nil) async throws {
+        self.endpoint = endpoint
+        self.pollInterval = pollInterval
+        self.logger = logger ?? Logger(label: "switchboard.agent", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.context = try Context()
+        try await startThread()
+    }
+
+    deinit {
+        thread.mailbox.post(.stop)
+    }
+
+    /// Closes the connection. Pending calls fail with ``SwitchboardClientError/closed``.
+    public func close() async {
+        thread.mailbox.post(.stop)
+        try? await thread.join()
+        let pending = waiters.withLock { $0.takeAll() }
+        pending.fail(.closed)
+        context.shutdown()
+    }
+
+    // MARK: Calls
+
+    /// Submits a request and returns its ticket once the broker has accepted it.
+    /// The same `requestID` submitted again returns the same ticket (status 200), never a second request.
+    public func submit(
+        department: String, body: [UInt8], priority: Priority = .normal, requestID: String = UUID().uuidString,
+        timeout: Duration = .seconds(10)
+    ) async throws -> Submission {
+        try await wait(timeout: timeout, what: "ACCEPTED for request \(requestID)") { state, id, continuation in
+            state.submits[requestID, default: []].append((id, continuation))
+        } remove: { waiters, id in
+            waiters.submits.removeWaiter(requestID, id)
+        } send: {
+            .submit(requestID: requestID, department: department, priority: priority, body: body)
+        }
+    }
+
+    /// Waits for the answer to a ticket. Returns at once if it is already answered; throws
+    /// ``SwitchboardClientError/requestFailed(ticket:status:reason:)`` if the request was rejected,
+    /// dead-lettered or cancelled.
+    public func answer(ticket: String, timeout: Duration = .seconds(30)) async throws -> [UInt8] {
+        let poll = pollTask(ticket: ticket)
+        defer { poll.cancel() }
+        return try await wait(timeout: timeout, what: "the answer to \(ticket)") { state, id, continuation in
+            state.answers[ticket, default: []].append((id, continuation))
+        } remove: { waiters, id in
+            waiters.answers.removeWaiter(ticket, id)
+        } send: {
+            // Ask once now: if it was answered while nobody listened, the STATUS reply carries the answer.
+            .statusQuery(ticket: ticket)
+        }
+    }
+
+    /// The ticket's status, with its answer if it has one.
+    public func status(ticket: String, timeout: Duration = .seconds(10)) async throws -> TicketStatus {
+        try await wait(timeout: timeout, what: "STATUS of \(ticket)") { state, id, continuation in
+            state.statuses[ticket, default: []].append((id, continuation))
+        } remove: { waiters, id in
+            waiters.statuses.removeWaiter(ticket, id)
+        } send: {
+            .statusQuery(ticket: ticket)
+        }
+    }
+
+    /// Cancels a ticket; returns its status afterwards (state `cancelled`).
+    public func cancel(ticket: String, timeout: Duration = .seconds(10)) async throws -> TicketStatus {
+        try await wait(timeout: timeout, what: "CANCEL of \(ticket)") { state, id, continuation in
+            state.statuses[ticket, default: []].append((id, continuation))
+        } remove: { waiters, id in
+            waiters.statuses.removeWaiter(ticket, id)
+        } send: {
+            .cancel(ticket: ticket)
+        }
+    }
+
+    /// Round trip to the broker: returns when it answers a HEARTBEAT.
+    public func ping(timeout: Duration = .seconds(5)) async throws {
+        try await wait(timeout: timeout, what: "HEARTBEAT reply") { state, id, continuation in
+            state.pings.append((id, continuation))
+        } remove: { waiters, id in
+            guard let index = waiters.pings.firstIndex(where: { $0.0 == id }) else { return nil }
+            return waiters.pings.remove(at: index).1
+        } send: {
+            .heartbeat
+        }
+    }
+
+    // MARK: Plumbing
+
+    private func wait<Value: Sendable>(
+        timeout: Duration, what: String,
+        register: @escaping @Sendable (inout AgentWaiters, UInt64, CheckedContinuation<Value, Error>) -> Void,
+        remove: @escaping @Sendable (inout AgentWaiters, UInt64) -> CheckedContinuation<Value, Error>?,
+        send: () -> AgentMessage
+    ) async throws -> Value {
+        let message = send()
+        let waiters = self.waiters
+        let id = waiters.withLock { $0.nextID() }
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.timeout(what))
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
+            let closed = waiters.withLock { state -> Bool in
+                if state.closed { return true }
+                register(&state, id, continuation)
+                return false
+            }
+            if closed {
+                continuation.resume(throwing: SwitchboardClientError.closed)
+            } else if !thread.mailbox.post(.send(message)) {
+                waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.closed)
+            }
+        }
+    }
+
+    private func pollTask(ticket: String) -> Task<Void, Never> {
+        let mailbox = thread.mailbox, interval = pollInterval
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { return }
+                mailbox.post(.send(.statusQuery(ticket: ticket)))
+            }
+        }
+    }
+
+    private func startThread() async throws {
+        let endpoint = self.endpoint, context = self.context, mailbox = thread.mailbox
+        let waiters = self.waiters, logger = self.logger
+        try await thread.start { ready in
+            let socket = try context.socket(.dealer)
+            defer { socket.close() }
+            try socket.setLinger(milliseconds: 0)
+            try socket.setReconnectInterval(milliseconds: 100, maxMilliseconds: 2000)
+            try socket.connect(endpoint)
+            ready()
+            var poller = Poller()
+            poller.add(socket)
+            poller.add(fileDescriptor: mailbox.fileDescriptor)
+            while true {
+                let readable = try poller.poll(timeoutMilliseconds: -1)
+                if readable[0] {
+                    while let message = try socket.receive(dontWait: true) {
+                        AgentInbox.handle(message.frames, waiters: waiters, logger: logger)
+                    }
+                }
+                if readable[1] {
+                    for item in mailbox.drain() {
+                        switch item {
+                        case .send(let message):
+                            do {
+                                try socket.send(frames: message.encode(), dontWait: true)
+                            } catch {
+                                logger.warning("could not send to the broker", metadata: ["error": "\(error)"])
+                            }
+                        case .stop:
+                            mailbox.close()
+                            return
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Logging
+import Synchronization
+import SwitchboardSchema
+import ZeroMQ
+
+/// Matches what the broker sends an agent to the calls waiting for it. Runs on the client's socket thread.
+enum AgentInbox {
+    static func handle(_ frames: [[UInt8]], waiters: Locked<AgentWaiters>, logger: Logger) {
+        var content = frames[...]
+        if content.first?.isEmpty == true { content = content.dropFirst() }
+        guard let signature = content.first, signature == Signature.agentBytes else {
+            logger.warning("ignored a message without the SWBA01 signature", metadata: ["frames": "\(frames.count)"])
+            return
+        }
+        let message: AgentMessage
+        do {
+            message = try AgentMessage.decode(content.dropFirst(), direction: .fromBroker, limits: ProtocolLimits(maxBodyBytes: Int.max))
+        } catch {
+            logger.warning("ignored a malformed message from the broker", metadata: ["error": "\(error)"])
+            return
+        }
+        switch message {
+        case let .accepted(requestID, ticket, status):
+            let submission = Submission(ticket: ticket, requestID: requestID, status: status)
+            waiters.withLock { $0.submits.takeWaiters(requestID) }.forEach { $0.resume(returning: submission) }
+        case let .answer(ticket, body):
+            waiters.withLock { $0.answers.takeWaiters(ticket) }.forEach { $0.resume(returning: body) }
+        case .update:
+            break
+        case let .status(ticket, infoBytes, answer):
+            guard let info = try? JSONCoding.decode(RequestStatus.self, from: infoBytes) else {
+                let error = SwitchboardClientError.protocolViolation("STATUS for \(ticket) has an unreadable body")
+                waiters.withLock { $0.statuses.popWaiter(ticket) }?.resume(throwing: error)
+                return
+            }
+            let (status, answerWaiters) = waiters.withLock { state in
+                (state.statuses.popWaiter(ticket), info.state.isFinal ? state.answers.takeWaiters(ticket) : [])
+            }
+            status?.resume(returning: TicketStatus(info: info, answer: answer))
+            for waiter in answerWaiters {
+                if info.state == .answered, let answer {
+                    waiter.resume(returning: answer)
+                } else {
+                    let code: StatusCode = info.state == .cancelled ? .gone : .deadLettered
+                    waiter.resume(throwing: SwitchboardClientError.requestFailed(
+                        ticket: ticket, status: code, reason: info.reason ?? info.state.rawValue))
+                }
+            }
+        case let .error(reference, status, detail):
+            handleError(reference: reference, status: status, detail: detail, waiters: waiters, logger: logger)
+        case .heartbeat:
+            waiters.withLock { state in state.pings.isEmpty ? nil : state.pings.removeFirst().1 }?.resume()
+        case .submit, .statusQuery, .cancel:
+            break
+        }
+    }
+
+    private static func handleError(
+        reference: String, status: StatusCode, detail: [UInt8], waiters: Locked<AgentWaiters>, logger: Logger
+    ) {
+        let error = SwitchboardClientError.from(status, detail: detail)
+        // A request's final failure (rejected, dead-lettered) is the outcome its answer waiters get.
+        if status == .rejected || status == .deadLettered {
+            let reason: String
+            if case let .refused(_, _, message) = error { reason = message } else { reason = "\(error)" }
+            let failure = SwitchboardClientError.requestFailed(ticket: reference, status: status, reason: reason)
+            waiters.withLock { $0.answers.takeWaiters(reference) }.forEach { $0.resume(throwing: failure) }
+            return
+        }
+        let (submits, status, answers) = waiters.withLock { state in
+            let submits = state.submits.takeWaiters(reference)
+            let statusWaiter = submits.isEmpty ? state.statuses.popWaiter(reference) : nil
+            // An unknown ticket will never be answered either.
+            let answers = status == .notFound && submits.isEmpty ? state.answers.takeWaiters(reference) : []
+            return (submits, statusWaiter, answers)
+        }
+        if submits.isEmpty && status == nil && answers.isEmpty {
+            logger.warning("error from the broker", metadata: ["reference": "\(reference)", "error": "\(error)"])
+        }
+        submits.forEach { $0.resume(throwing: error) }
+        status?.resume(throwing: error)
+        answers.forEach { $0.resume(throwing: error) }
+    }
+}

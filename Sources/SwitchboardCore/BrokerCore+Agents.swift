@@ -1,0 +1,128 @@
+import SwitchboardSchema
+
+extension BrokerCore {
+    /// An agent submits a request. Replies ACCEPTED (or ERROR) and dispatches it if a worker is free.
+    public mutating func submit(
+        from agent: Peer, requestID: String, department: String, priority: Priority, body: [UInt8], now: Timestamp
+    ) -> [CoreAction] {
+        if let ticket = ticketsByRequestID[requestID], var request = requests[ticket] {
+            // The same request id again: the same ticket, never a second request.
+            if !request.state.isFinal { request.agent = agent }
+            requests[ticket] = request
+            emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
+            if request.state == .answered, let answer = request.answer {
+                emit(.sendToAgent(agent, .answer(ticket: ticket, body: answer)))
+            }
+            return takeActions()
+        }
+        guard let state = departments[department] else {
+            emit(.sendToAgent(agent, .error(
+                reference: requestID, status: .notFound,
+                detail: errorDetail(.notFound, "unknown-department",
+                    "department '\(department)' is not known; known departments: "
+                        + departmentNames.joined(separator: ", "), requestID: requestID))))
+            return takeActions()
+        }
+        guard openRequests < configuration.maxOpenRequests else {
+            emit(.sendToAgent(agent, .error(
+                reference: requestID, status: .tooManyRequests,
+                detail: errorDetail(.tooManyRequests, "too-many-open-requests",
+                    "the broker holds \(openRequests) open requests, its limit; retry later", requestID: requestID))))
+            return takeActions()
+        }
+        let ticket = tickets.next(at: now)
+        nextSequence += 1
+        let request = RequestRecord(
+            ticket: ticket, requestID: requestID, department: department, priority: priority, state: .queued,
+            agent: agent, body: body, submittedAt: now, updatedAt: now,
+            deadline: now + state.policy.answerTarget(for: priority), sequence: nextSequence)
+        requests[ticket] = request
+        ticketsByRequestID[requestID] = ticket
+        openRequests += 1
+        departments[department]!.queue.push(request)
+
+        var change = change(.requestSubmitted, request, now: now)
+        change.body = body
+        change.deadline = request.deadline
+        emit(.record(change))
+        let status: StatusCode = state.workers.isEmpty ? .acceptedNoWorker : .created
+        emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
+        dispatch(department: department, now: now)
+        return takeActions()
+    }
+
+    /// An agent asks for a ticket's status. An open ticket's answer will be pushed to this agent.
+    public mutating func status(from agent: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
+        guard let request = requests[ticket] else {
+            emit(.sendToAgent(agent, unknownTicket(ticket)))
+            return takeActions()
+        }
+        if !request.state.isFinal { requests[ticket]!.agent = agent }
+        emit(.sendToAgent(agent, statusReply(request)))
+        return takeActions()
+    }
+
+    /// An agent cancels a ticket. The worker holding it is told to stop.
+    public mutating func cancel(from agent: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
+        guard let request = requests[ticket] else {
+            emit(.sendToAgent(agent, unknownTicket(ticket)))
+            return takeActions()
+        }
+        guard !request.state.isFinal else {
+            emit(.sendToAgent(agent, .error(
+                reference: ticket, status: .conflict,
+                detail: errorDetail(.conflict, "already-final",
+                    "ticket \(ticket) is already \(request.state.rawValue); it cannot be cancelled", ticket: ticket))))
+            return takeActions()
+        }
+        let holder = request.holder
+        finish(ticket: ticket, state: .cancelled, reason: "cancelled by the agent", now: now)
+        emit(.record(change(.requestCancelled, requests[ticket]!, now: now)))
+        emit(.sendToAgent(agent, statusReply(requests[ticket]!)))
+        if let holder {
+            emit(.sendToWorker(holder, .cancel(ticket: ticket)))
+            fill(workerID: holder.id, now: now)
+        }
+        return takeActions()
+    }
+
+    // MARK: Replies
+
+    func statusReply(_ request: RequestRecord) -> AgentMessage {
+        // A finished request keeps its last holder (for duplicate answers), but nobody holds it any more.
+        let worker = request.state.isFinal ? nil : request.holder.flatMap { workers[$0.id]?.name }
+        let info = RequestStatus(
+            ticket: request.ticket, requestID: request.requestID, department: request.department,
+            priority: request.priority, state: request.state, attempts: request.attempts,
+            worker: worker, reason: request.reason,
+            updates: request.updates, submittedAt: request.submittedAt.iso8601,
+            updatedAt: request.updatedAt.iso8601, deadline: request.deadline.iso8601,
+            answeredAt: request.answeredAt?.iso8601)
+        return .status(ticket: request.ticket, info: JSONCoding.encode(info), answer: request.answer)
+    }
+
+    func unknownTicket(_ ticket: String) -> AgentMessage {
+        .error(
+            reference: ticket, status: .notFound,
+            detail: errorDetail(.notFound, "unknown-ticket", "ticket \(ticket) is not known", ticket: ticket))
+    }
+
+    func errorDetail(
+        _ status: StatusCode, _ error: String, _ message: String, ticket: String? = nil, requestID: String? = nil
+    ) -> [UInt8] {
+        JSONCoding.encode(ErrorDetail(status: status, error: error, message: message, ticket: ticket, requestID: requestID))
+    }
+
+    func change(_ type: EventType, _ request: RequestRecord, now: Timestamp) -> Change {
+        var change = Change(type: type, at: now)
+        change.ticket = request.ticket
+        change.requestID = request.requestID
+        change.department = request.department
+        change.priority = request.priority
+        change.state = request.state
+        change.attempt = request.attempts
+        change.worker = request.holder.flatMap { workers[$0.id]?.name }
+        change.reason = request.reason
+        return change
+    }
+}

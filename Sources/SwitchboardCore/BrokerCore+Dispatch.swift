@@ -1,0 +1,137 @@
+import SwitchboardSchema
+
+extension BrokerCore {
+    /// Offers queued requests of a department to its workers while both exist.
+    mutating func dispatch(department: String, now: Timestamp) {
+        while let workerID = pickWorker(for: department), let ticket = popFront(department: department) {
+            offer(ticket: ticket, to: workerID, now: now)
+        }
+    }
+
+    /// Gives a worker with free credit the best requests among its departments.
+    mutating func fill(workerID: [UInt8], now: Timestamp) {
+        while let worker = workers[workerID], worker.freeCredit > 0 {
+            var best: (department: String, entry: RequestQueue.Entry)?
+            for department in worker.departments {
+                guard let entry = front(department: department) else { continue }
+                if best == nil || entry < best!.entry { best = (department, entry) }
+            }
+            guard let best else { return }
+            departments[best.department]!.queue.removeFront()
+            offer(ticket: best.entry.ticket, to: workerID, now: now)
+        }
+    }
+
+    /// The least loaded worker of the department with free credit; among equals, the longest idle.
+    func pickWorker(for department: String) -> [UInt8]? {
+        var chosen: WorkerRecord?
+        for id in departments[department]?.workers ?? [] {
+            guard let worker = workers[id], worker.freeCredit > 0 else { continue }
+            if let current = chosen {
+                let fewer = worker.inFlight.count < current.inFlight.count
+                let sameButIdler = worker.inFlight.count == current.inFlight.count
+                    && worker.lastAssigned < current.lastAssigned
+                if fewer || sameButIdler { chosen = worker }
+            } else {
+                chosen = worker
+            }
+        }
+        return chosen?.peer.id
+    }
+
+    mutating func front(department: String) -> RequestQueue.Entry? {
+        let requests = self.requests
+        return departments[department]?.queue.front { entry in
+            guard let request = requests[entry.ticket] else { return false }
+            return request.state == .queued && request.department == department
+                && request.queueGeneration == entry.generation
+        }
+    }
+
+    mutating func popFront(department: String) -> String? {
+        guard let entry = front(department: department) else { return nil }
+        departments[department]!.queue.removeFront()
+        return entry.ticket
+    }
+
+    mutating func offer(ticket: String, to workerID: [UInt8], now: Timestamp) {
+        guard var request = requests[ticket], var worker = workers[workerID] else { return }
+        assignments += 1
+        worker.inFlight.insert(ticket)
+        worker.lastAssigned = assignments
+        workers[workerID] = worker
+        request.state = .offered
+        request.holder = worker.peer
+        request.attempts += 1
+        request.updatedAt = now
+        request.queueGeneration &+= 1
+        requests[ticket] = request
+        emit(.record(change(.requestOffered, request, now: now)))
+        emit(.sendToWorker(worker.peer, .dispatch(
+            ticket: ticket, department: request.department, priority: request.priority,
+            attempt: request.attempts, body: request.body)))
+        timers.schedule(
+            .offerTimeout(ticket: ticket, offer: request.queueGeneration),
+            at: now + policy(request.department).offerTimeout)
+    }
+
+    /// Puts an offered or accepted request back in its queue, or dead-letters it after the last attempt.
+    /// The caller has already released the worker's credit.
+    mutating func requeue(ticket: String, reason: String, now: Timestamp) {
+        guard var request = requests[ticket], !request.state.isFinal else { return }
+        let maxAttempts = policy(request.department).maxAttempts
+        if request.attempts >= maxAttempts {
+            deadLetter(ticket: ticket, reason: "gave up after \(request.attempts) attempts; last: \(reason)", now: now)
+            return
+        }
+        if let holder = request.holder, !request.pastHolders.contains(holder) {
+            request.pastHolders.append(holder)
+        }
+        request.holder = nil
+        request.state = .queued
+        request.reason = reason
+        request.updatedAt = now
+        request.queueGeneration &+= 1
+        requests[ticket] = request
+        departments[request.department]!.queue.push(request)
+        emit(.record(change(.requestRequeued, request, now: now)))
+        dispatch(department: request.department, now: now)
+    }
+
+    /// Gives up on a request: it is recorded with the reason and the agent gets a 504 or 422 ERROR.
+    mutating func deadLetter(ticket: String, reason: String, status: StatusCode = .deadLettered, now: Timestamp) {
+        guard requests[ticket] != nil else { return }
+        finish(ticket: ticket, state: .deadLettered, reason: reason, now: now)
+        let finished = requests[ticket]!
+        emit(.record(change(.requestDeadLettered, finished, now: now)))
+        if let agent = finished.agent {
+            emit(.sendToAgent(agent, .error(
+                reference: ticket, status: status,
+                detail: errorDetail(status, status == .rejected ? "rejected" : "dead-lettered", reason, ticket: ticket,
+                    requestID: finished.requestID))))
+        }
+    }
+
+    /// Moves a request to a final state and releases the credit of whoever held it.
+    mutating func finish(ticket: String, state: RequestState, reason: String?, now: Timestamp) {
+        guard var request = requests[ticket], !request.state.isFinal else { return }
+        if let holder = request.holder { workers[holder.id]?.inFlight.remove(ticket) }
+        // Its queue entry goes stale; the queue must stop counting it (cancel, or a late answer from an
+        // earlier holder while the request waits to be offered again).
+        if request.state == .queued { departments[request.department]!.queue.forget() }
+        request.state = state
+        request.reason = reason
+        request.updatedAt = now
+        request.queueGeneration &+= 1
+        requests[ticket] = request
+        openRequests -= 1
+        finished.append(ticket)
+        // At least the request just finished stays: the caller still reads it (retainedFinishedRequests 0).
+        let retained = max(1, configuration.retainedFinishedRequests)
+        while finished.count > retained, let oldest = finished.popFirst() {
+            if let old = requests.removeValue(forKey: oldest) {
+                ticketsByRequestID.removeValue(forKey: old.requestID)
+            }
+        }
+    }
+}

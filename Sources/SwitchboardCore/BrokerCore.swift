@@ -1,0 +1,119 @@
+import DequeModule
+import SwitchboardSchema
+
+/// The broker's brain, without I/O: department queues, dispatch, the worker registry and liveness, and
+/// the request lifecycle.
+///
+/// Every input is a method taking the current time; every method returns the actions to carry out, in
+/// order. Tests drive it with made-up timestamps; the broker thread drives it with the wall clock.
+public struct BrokerCore: Sendable {
+    public private(set) var configuration: CoreConfiguration
+    var departments: [String: DepartmentState] = [:]
+    var requests: [String: RequestRecord] = [:]
+    /// Client request id → ticket, for idempotent submission.
+    var ticketsByRequestID: [String: String] = [:]
+    var workers: [[UInt8]: WorkerRecord] = [:]
+    /// Finished tickets, oldest first, so memory stays bounded.
+    var finished = Deque<String>()
+    var timers = TimerQueue()
+    var tickets = TicketIssuer()
+    var nextSequence: UInt64 = 0
+    var assignments: UInt64 = 0
+    public internal(set) var openRequests = 0
+    var outbox: [CoreAction] = []
+
+    struct DepartmentState: Sendable {
+        var policy: DepartmentPolicy
+        var queue = RequestQueue()
+        /// Identities of the workers serving it, in registration order.
+        var workers: [[UInt8]] = []
+    }
+
+    public init(configuration: CoreConfiguration, now: Timestamp) {
+        self.configuration = configuration
+        for policy in configuration.departments {
+            departments[policy.name] = DepartmentState(policy: policy)
+        }
+        timers.schedule(.heartbeat, at: now + configuration.heartbeatInterval)
+    }
+
+    /// When Core next needs ``tick(now:)`` (the broker thread polls until then at the latest).
+    public var nextDeadline: Timestamp? { timers.nextDeadline }
+
+    /// Names of the configured departments, sorted.
+    public var departmentNames: [String] { departments.keys.sorted() }
+
+    /// Requests waiting in a department's queue (not offered to anyone).
+    public func queuedCount(department: String) -> Int { departments[department]?.queue.count ?? 0 }
+
+    /// Live workers serving a department.
+    public func workerCount(department: String) -> Int { departments[department]?.workers.count ?? 0 }
+
+    public var workerCount: Int { workers.count }
+
+    /// The state of a ticket, if known.
+    public func state(of ticket: String) -> RequestState? { requests[ticket]?.state }
+
+    mutating func emit(_ action: CoreAction) { outbox.append(action) }
+
+    mutating func takeActions() -> [CoreAction] {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+
+    // MARK: Timers
+
+    /// Fires every timer that is due: offer timeouts, worker expiry, broker heartbeats.
+    public mutating func tick(now: Timestamp) -> [CoreAction] {
+        while let kind = timers.popDue(now: now) {
+            switch kind {
+            case let .offerTimeout(ticket, offer):
+                offerTimedOut(ticket: ticket, offer: offer, now: now)
+            case let .workerExpiry(id):
+                checkExpiry(workerID: id, now: now)
+            case .heartbeat:
+                for worker in workers.values {
+                    emit(.sendToWorker(worker.peer, .heartbeat))
+                }
+                timers.schedule(.heartbeat, at: now + configuration.heartbeatInterval)
+            }
+        }
+        return takeActions()
+    }
+
+    /// Tells every worker the broker is leaving (on shutdown). Their requests stay as they are: a
+    /// durable ledger requeues them on the next start.
+    public mutating func shutdown() -> [CoreAction] {
+        for worker in workers.values {
+            emit(.sendToWorker(worker.peer, .disconnect))
+        }
+        return takeActions()
+    }
+
+    private mutating func offerTimedOut(ticket: String, offer: UInt32, now: Timestamp) {
+        guard let request = requests[ticket], request.state == .offered, request.queueGeneration == offer,
+            let holder = request.holder
+        else { return }
+        // The worker never confirmed; tell it to drop the request so two workers do not work on it.
+        emit(.sendToWorker(holder, .cancel(ticket: ticket)))
+        workers[holder.id]?.inFlight.remove(ticket)
+        requeue(ticket: ticket, reason: "offer not accepted within \(policy(request.department).offerTimeout)", now: now)
+        fill(workerID: holder.id, now: now)
+    }
+
+    private mutating func checkExpiry(workerID: [UInt8], now: Timestamp) {
+        guard let worker = workers[workerID] else { return }
+        let expiresAt = worker.lastSeen + configuration.workerTimeout
+        if expiresAt > now {
+            timers.schedule(.workerExpiry(id: workerID), at: expiresAt)
+            return
+        }
+        removeWorker(
+            id: workerID, event: .workerLost,
+            reason: "no heartbeat for \(configuration.workerTimeout)", now: now)
+    }
+
+    func policy(_ department: String) -> DepartmentPolicy {
+        departments[department]!.policy
+    }
+}

@@ -1,0 +1,44 @@
+import SwitchboardSchema
+
+/// One change of state, compact enough to hand to another thread: the ledger stores it and the
+/// publisher turns it into an event. `body` (a request, answer or update) is for the ledger only and is
+/// never published or logged.
+public struct Change: Sendable, Equatable {
+    public var type: EventType
+    public var at: Timestamp
+    public var ticket: String?
+    public var requestID: String?
+    public var department: String?
+    public var fromDepartment: String?
+    public var priority: Priority?
+    public var state: RequestState?
+    public var attempt: Int?
+    public var worker: String?
+    public var reason: String?
+    public var departments: [String]?
+    public var credit: Int?
+    public var deadline: Timestamp?
+    public var body: [UInt8]?
+
+    public init(type: EventType, at: Timestamp) {
+        self.type = type
+        self.at = at
+    }
+
+    /// The public event for this change: everything but the body.
+    public func event(sequence: UInt64) -> EventRecord {
+        var event = EventRecord(type: type, at: at.iso8601, sequence: sequence)
+        event.ticket = ticket
+        event.requestId = requestID
+        event.department = department
+        event.fromDepartment = fromDepartment
+        event.priority = priority
+        event.state = state
+        event.attempt = attempt
+        event.worker = worker
+        event.reason = reason
+        event.departments = departments
+        event.credit = credit
+        return event
+    }
+}

@@ -1,0 +1,12 @@
+import SwitchboardSchema
+
+/// What Core asks the broker thread to do. Core itself never touches a socket or a file.
+public enum CoreAction: Sendable, Equatable {
+    /// Send a message to an agent.
+    case sendToAgent(Peer, AgentMessage)
+    /// Send a message to a worker.
+    case sendToWorker(Peer, WorkerMessage)
+    /// Persist this change (the ledger) and publish its event. Messages that follow a `record` in the same
+    /// list describe the recorded state.
+    case record(Change)
+}

@@ -1,0 +1,30 @@
+import SwitchboardSchema
+
+/// Everything Core knows about one request.
+struct RequestRecord: Sendable {
+    let ticket: String
+    let requestID: String
+    var department: String
+    var priority: Priority
+    var state: RequestState
+    /// Offers made in the current department.
+    var attempts: Int = 0
+    /// The worker the request is offered to or accepted by.
+    var holder: Peer?
+    /// Earlier holders in this department: their late answers still count (first answer wins).
+    var pastHolders: [Peer] = []
+    /// Where answers and updates are pushed: the agent that submitted, or the last to ask its status.
+    var agent: Peer?
+    let body: [UInt8]
+    let submittedAt: Timestamp
+    var updatedAt: Timestamp
+    var deadline: Timestamp
+    var answeredAt: Timestamp?
+    var answer: [UInt8]?
+    var reason: String?
+    var updates: Int = 0
+    /// Submission order: the last tie-breaker in the queue.
+    let sequence: UInt64
+    /// Bumped whenever the request leaves a queue, so stale queue entries are recognized.
+    var queueGeneration: UInt32 = 0
+}

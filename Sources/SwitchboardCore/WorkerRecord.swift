@@ -1,0 +1,15 @@
+import SwitchboardSchema
+
+/// A registered worker: what it serves, how much it takes at once, and what it holds.
+struct WorkerRecord: Sendable {
+    var peer: Peer
+    let name: String
+    let departments: [String]
+    let credit: Int
+    var inFlight: Set<String> = []
+    var lastSeen: Timestamp
+    /// When it was last given a request: among equally loaded workers the longest idle goes first.
+    var lastAssigned: UInt64 = 0
+
+    var freeCredit: Int { credit - inFlight.count }
+}

@@ -1,0 +1,18 @@
+/// Every event the broker publishes. The topic frame of an event is exactly this raw value.
+public enum EventType: String, Codable, Sendable, CaseIterable {
+    case requestSubmitted = "request.submitted"
+    case requestOffered = "request.offered"
+    case requestAccepted = "request.accepted"
+    case requestUpdated = "request.updated"
+    case requestTransferred = "request.transferred"
+    case requestRequeued = "request.requeued"
+    case requestAnswered = "request.answered"
+    case requestDuplicateAnswer = "request.duplicate_answer"
+    case requestCancelled = "request.cancelled"
+    case requestDeadLettered = "request.dead_lettered"
+    case workerJoined = "worker.joined"
+    case workerLeft = "worker.left"
+    case workerLost = "worker.lost"
+
+    public var topic: [UInt8] { Array(rawValue.utf8) }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SwitchboardClient
+import SwitchboardSchema
+import SwitchboardBroker
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a department by running a command once per request.",
+        discussion: """
+            The request body is the command's standard input; its standard output is the answer. A non-zero \
+            exit rejects the request, with standard error as the reason. The command also gets \
+            SWITCHBOARD_TICKET, SWITCHBOARD_DEPARTMENT, SWITCHBOARD_PRIORITY and SWITCHBOARD_ATTEMPT. \
+            Example: switchboard serve --department eligibility -- ./check-eligibility.sh
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "A department to serve (repeat for several).")
+    var department: [String]
+
+    @Option(help: "How many requests to work on at once.")
+    var capacity: Int = 1
+
+    @Option(help: "A name operators see for this worker.")
+    var name: String?
+
+    @Option(help: "Heartbeat interval; must match the broker's (e.g. 2.5s).")
+    var heartbeat: String = "2.5s"
+
+    @Argument(parsing: .postTerminator, help: "The command to run for each request, after --.")
+    var command: [String]
+
+    func validate() throws {
+        if department.isEmpty { throw ValidationError("give at least one --department") }
+        if let bad = department.first(where: { !DepartmentName.isValid($0) }) {
+            throw ValidationError("'\(bad)' is not a valid department name")
+        }
+        if !(1...ReadyInfo.maxCredit).contains(capacity) {
+            throw ValidationError("--capacity must be 1 to \(ReadyInfo.maxCredit)")
+        }
+        if command.isEmpty { throw ValidationError("give the command to run after --, e.g. -- ./answer.sh") }
+        do { _ = try DurationParser.parse(heartbeat) } catch { throw ValidationError("--heartbeat: \(error)") }
+    }
+
+    func run() async throws {
+        // Writing a request to a command that exited early must not kill the worker.
+        signal(SIGPIPE, SIG_IGN)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        var options = DepartmentWorker.Options()
+        options.heartbeatInterval = try DurationParser.parse(heartbeat)
+        let logger = Logger(label: "switchboard.serve")
+        let worker = DepartmentWorker(
+            endpoint: connection.endpoint, departments: department, credit: capacity, name: name, options: options,
+            logger: logger)
+        let command = self.command
+        logger.info("serving", metadata: ["departments": "\(department.joined(separator: ","))", "capacity": "\(capacity)"])
+        let signals = SignalStopper(worker: worker)
+        defer { signals.cancel() }
+        do {
+            try await worker.run { item in await CommandRunner.run(command, for: item) }
+        } catch {
+            Output.error("switchboard serve: \(error)")
+            throw Exit.failed
+        }
+    }
+}
+
+/// Stops the worker cleanly on SIGINT and SIGTERM, so the broker requeues what it held at once.
+final class SignalStopper: @unchecked Sendable {
+    // @unchecked Sendable: `sources` is set once in init; DispatchSource is thread-safe.
+    private let sources: [DispatchSourceSignal]
+
+    init(worker: DepartmentWorker) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { worker.stop() }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}

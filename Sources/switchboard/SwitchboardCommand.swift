@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+/// `switchboard`: the command line for agents, department workers and operators.
+@main
+struct SwitchboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard",
+        abstract: "Ask departments questions, serve a department, and watch the Switchboard broker.",
+        discussion: """
+            Every subcommand takes --endpoint (default tcp://127.0.0.1:5570, or $SWITCHBOARD_ENDPOINT).
+            Exit codes: 0 success, 1 the request failed or was refused, 3 timed out, 64 bad usage.
+            """,
+        subcommands: [Ask.self, Status.self, Cancel.self, Events.self, Serve.self])
+}
+
+/// Options every subcommand that talks to the broker's request endpoint shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "The broker's request endpoint.")
+    var endpoint: String = ProcessInfo.processInfo.environment["SWITCHBOARD_ENDPOINT"] ?? "tcp://127.0.0.1:5570"
+}
+
+/// Exit codes shared by the subcommands.
+enum Exit {
+    static let failed = ExitCode(1)
+    static let timedOut = ExitCode(3)
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardBroker
+
+/// `switchboardd`: the Switchboard daemon.
+@main
+struct Switchboardd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboardd",
+        abstract: "Routes requests between call-center agents and department workers over ZeroMQ.",
+        discussion: """
+            With no configuration file the daemon listens on tcp://127.0.0.1:5570, publishes events on \
+            tcp://127.0.0.1:5571 and knows the departments claims, eligibility, pharmacy, billing and \
+            provider-relations. deploy/switchboard.yaml documents every configuration key.
+            """)
+
+    @Option(name: .shortAndLong, help: "YAML configuration file.")
+    var config: String?
+
+    @Option(help: "ROUTER endpoint for agents and workers (overrides the file).")
+    var endpoint: String?
+
+    @Option(help: "PUB endpoint for events (overrides the file).")
+    var events: String?
+
+    @Option(name: .customLong("data-dir"), help: "Directory for the daemon's state (overrides the file).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+
+    @Flag(name: .customLong("check-config"), help: "Check the configuration, print it, and exit.")
+    var checkConfig = false
+
+    func validate() throws {
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        var settings: BrokerConfiguration
+        do {
+            settings = try config.map { try BrokerConfiguration.load(contentsOf: $0) } ?? BrokerConfiguration()
+        } catch {
+            printError("switchboardd: configuration refused: \(error)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        if let endpoint { settings.endpoint = endpoint }
+        if let events { settings.eventsEndpoint = events }
+        if let dataDirectory { settings.dataDirectory = dataDirectory }
+        if let logLevel { settings.logLevel = logLevel }
+        if checkConfig {
+            print("configuration OK: endpoint \(settings.endpoint), events \(settings.eventsEndpoint), "
+                + "departments \(settings.core.departments.map(\.name).joined(separator: ", "))")
+            return
+        }
+
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "switchboardd")
+        if settings.logBodies {
+            logger.warning("log.bodies is on: request and answer bodies will be written to the log at debug level")
+        }
+        let broker = Broker(configuration: settings, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: broker)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("switchboardd failed", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    var stderr = StandardError()
+    print(text, to: &stderr)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleOutput.write(string)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import SwitchboardSchema
+import ZeroMQ
+
+/// A real `switchboardd` on free 127.0.0.1 ports, with fast heartbeats, plus helpers to start workers and
+/// agents as processes against it.
+final class Daemon: @unchecked Sendable {
+    // @unchecked Sendable: every property is set in init and never changed.
+    let directory: URL
+    let endpoint: String
+    let eventsEndpoint: String
+    let process: ChildProcess
+    let events: EventWatcher
+    private let children = Locked([ChildProcess]())
+    static let heartbeat = "200ms"
+
+    /// Starts a daemon, runs `body` with it, and stops it and every process started through it,
+    /// whether `body` succeeds or throws.
+    static func with<T>(extraConfiguration: String = "", _ body: (Daemon) async throws -> T) async throws -> T {
+        let daemon = try Daemon(extraConfiguration: extraConfiguration)
+        do {
+            try await daemon.waitUntilReady()
+            try await daemon.events.waitUntilSubscribed(requestEndpoint: daemon.endpoint, department: "billing")
+            let result = try await body(daemon)
+            await daemon.stop()
+            return result
+        } catch {
+            await daemon.stop()
+            throw error
+        }
+    }
+
+    private init(extraConfiguration: String) throws {
+        directory = try TestEnvironment.temporaryDirectory()
+        endpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
+        eventsEndpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
+        let configuration = directory.appendingPathComponent("switchboard.yaml")
+        try """
+            heartbeat:
+              interval: \(Daemon.heartbeat)
+              liveness: 3
+            \(extraConfiguration)
+            """.write(to: configuration, atomically: true, encoding: .utf8)
+        process = try ChildProcess(
+            name: "switchboardd", executable: try TestEnvironment.executable("switchboardd"),
+            arguments: [
+                "--config", configuration.path, "--endpoint", endpoint, "--events", eventsEndpoint,
+                "--data-dir", directory.appendingPathComponent("var").path,
+            ],
+            directory: directory)
+        events = try EventWatcher(endpoint: eventsEndpoint)
+    }
+
+    /// Waits until the daemon answers a HEARTBEAT on its request endpoint.
+    func waitUntilReady() async throws {
+        let peer = try RawPeer(endpoint: endpoint)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            guard process.process.isRunning else {
+                throw TestFailure("switchboardd exited during start-up:\n\(process.stderr)")
+            }
+            try peer.send(AgentMessage.heartbeat.encode())
+            if try await peer.receive(within: .milliseconds(250)) != nil { return }
+        }
+        throw TestFailure("switchboardd did not answer within 20 s:\n\(process.stderr)")
+    }
+
+    /// Starts `switchboard serve` for the departments, running `command` per request, and waits until
+    /// the daemon announces it joined.
+    func serve(name: String, departments: [String], capacity: Int = 1, command: [String]) async throws -> ChildProcess {
+        var arguments = ["serve", "--endpoint", endpoint, "--name", name, "--capacity", String(capacity),
+                         "--heartbeat", Daemon.heartbeat]
+        for department in departments { arguments += ["--department", department] }
+        let worker = try ChildProcess(
+            name: name, executable: try TestEnvironment.executable("switchboard"), arguments: arguments + ["--"] + command,
+            directory: directory)
+        children.withLock { $0.append(worker) }
+        _ = try await events.next(within: .seconds(20)) { $0.type == .workerJoined && $0.worker == name }
+        return worker
+    }
+
+    /// Runs `switchboard` with these arguments (the endpoint is added).
+    func cli(_ name: String, _ arguments: [String], stdin: Data? = nil) throws -> ChildProcess {
+        var all = arguments
+        all.insert(contentsOf: ["--endpoint", endpoint], at: 1)
+        let child = try ChildProcess(
+            name: name, executable: try TestEnvironment.executable("switchboard"), arguments: all, directory: directory,
+            stdin: stdin)
+        children.withLock { $0.append(child) }
+        return child
+    }
+
+    /// Runs a shell script (for loops of CLI calls); the script sees $SWITCHBOARD_ENDPOINT.
+    func shell(_ name: String, _ script: String) throws -> ChildProcess {
+        let child = try ChildProcess(
+            name: name, executable: "/bin/sh", arguments: ["-c", script], directory: directory,
+            environment: ["SWITCHBOARD_ENDPOINT": endpoint])
+        children.withLock { $0.append(child) }
+        return child
+    }
+
+    /// Kills every process started through this daemon, then stops the daemon itself.
+    func stop() async {
+        for child in children.withLock({ $0 }) {
+            child.signal(SIGKILL)
+        }
+        await process.stop()
+    }
+}
+
+/// Parses the one JSON object `switchboard ... --json` prints.
+func jsonObject(_ text: String) throws -> [String: Any] {
+    guard let line = text.split(separator: "\n").last,
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    else { throw TestFailure("not a JSON object: \(text)") }
+    return object
+}

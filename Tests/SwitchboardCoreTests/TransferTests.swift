@@ -1,0 +1,123 @@
+import SwitchboardSchema
+import Testing
+
+@testable import SwitchboardCore
+
+/// TRANSFER: same ticket, the other department's queue, the deadline carried over.
+@Suite("Transfer")
+struct TransferTests {
+    static let configuration = CoreConfiguration.with(
+        DepartmentPolicy(name: "claims", answerTargets: [.normal: .seconds(4 * 3600)]),
+        DepartmentPolicy(name: "billing", answerTargets: [.normal: .seconds(3600)]))
+
+    @Test("the request moves to the new department's queue with the same ticket and deadline")
+    func transferQueuesInTargetDepartment() throws {
+        var h = Harness(Self.configuration)
+        _ = h.ready(.w1, ["claims"], credit: 1)
+        let ticket = try h.open("r-1")
+        _ = h.accept(.w1, ticket)
+        h.clock.advance(by: .seconds(5 * 60))
+
+        let actions = h.transfer(.w1, ticket, to: "billing", reason: "a billing question")
+        #expect(actions.recordTypes == [.requestTransferred])
+        let change = try #require(actions.records.first)
+        #expect(change.ticket == ticket)
+        #expect(change.fromDepartment == "claims")
+        #expect(change.department == "billing")
+        #expect(change.state == .queued)
+        #expect(change.worker == "w1")
+        #expect(change.reason == "a billing question")
+        #expect(actions.agentMessageCount == 0)
+        #expect(h.held(by: .w1).isEmpty)
+        #expect(h.core.queuedCount(department: "billing") == 1)
+        #expect(h.core.queuedCount(department: "claims") == 0)
+
+        let status = try h.status(ticket).info
+        #expect(status.ticket == ticket)
+        #expect(status.department == "billing")
+        #expect(status.state == .queued)
+        #expect(status.attempts == 0)
+        #expect(status.worker == nil)
+        // Submitted under claims' 4 h target; billing's 1 h target does not restart the clock.
+        #expect(status.deadline == iso(.seconds(4 * 3600)))
+
+        let served = h.ready(.w2, ["billing"], credit: 1)
+        #expect(served.offers == [Offer(.w2, ticket, attempt: 1)])
+        #expect(
+            served.toWorker(.w2) == [
+                .dispatch(ticket: ticket, department: "billing", priority: .normal, attempt: 1, body: question("r-1"))
+            ])
+        let answered = h.answer(.w2, ticket, body: "paid")
+        #expect(answered.answers(to: .agent).map(\.body) == [bytes("paid")])
+    }
+
+    @Test("a billing worker already waiting gets the transferred request at once")
+    func transferDispatchesImmediately() throws {
+        var h = Harness(Self.configuration)
+        _ = h.ready(.w1, ["claims"], credit: 1)
+        _ = h.ready(.w2, ["billing"], credit: 1)
+        let ticket = try h.open("r-1")
+        let actions = h.transfer(.w1, ticket, to: "billing")
+        #expect(actions.recordTypes == [.requestTransferred, .requestOffered])
+        #expect(actions.offers == [Offer(.w2, ticket, attempt: 1)])
+        #expect(h.core.queuedCount(department: "billing") == 0)
+    }
+
+    @Test("unknown target department: ERROR 404 to the worker, the request stays with it")
+    func unknownTargetDepartment() throws {
+        var h = Harness(Self.configuration)
+        _ = h.ready(.w1, ["claims"], credit: 1)
+        let ticket = try h.open("r-1")
+        _ = h.accept(.w1, ticket)
+
+        let actions = h.transfer(.w1, ticket, to: "dental")
+        #expect(actions.records.isEmpty)
+        let errors = actions.workerErrors(to: .w1)
+        #expect(errors.count == 1)
+        let error = try #require(errors.first)
+        #expect(error.reference == ticket)
+        #expect(error.status == .notFound)
+        #expect(error.detail.error == "unknown-department")
+        #expect(error.detail.message.contains("'dental'"))
+        #expect(error.detail.message.contains("billing, claims, eligibility, pharmacy, provider-relations"))
+
+        #expect(h.core.state(of: ticket) == .accepted)
+        #expect(h.held(by: .w1) == [ticket])
+        #expect(try h.status(ticket).info.department == "claims")
+        #expect(h.answer(.w1, ticket).answers(to: .agent).count == 1)
+    }
+
+    @Test("transfer to its own department: ERROR 400, the request stays")
+    func sameDepartment() throws {
+        var h = Harness(Self.configuration)
+        _ = h.ready(.w1, ["claims"], credit: 1)
+        let ticket = try h.open("r-1")
+        _ = h.accept(.w1, ticket)
+        let actions = h.transfer(.w1, ticket, to: "claims")
+        #expect(actions.records.isEmpty)
+        let error = try #require(actions.workerErrors(to: .w1).first)
+        #expect(error.status == .badRequest)
+        #expect(error.reference == ticket)
+        #expect(error.detail.error == "same-department")
+        #expect(h.core.state(of: ticket) == .accepted)
+        #expect(h.held(by: .w1) == [ticket])
+    }
+
+    @Test("only the holder may transfer: others get 409, unknown tickets 404")
+    func onlyTheHolderTransfers() throws {
+        var h = Harness(Self.configuration)
+        _ = h.ready(.w1, ["claims"], credit: 1)
+        _ = h.ready(.w2, ["claims"], credit: 1)
+        let ticket = try h.open("r-1")
+        #expect(h.held(by: .w1) == [ticket])
+
+        let notHeld = h.transfer(.w2, ticket, to: "billing")
+        #expect(notHeld.workerErrors(to: .w2).map(\.status) == [.conflict])
+        #expect(notHeld.workerErrors(to: .w2).first?.detail.error == "not-held")
+        #expect(h.core.state(of: ticket) == .offered)
+
+        let unknown = h.transfer(.w2, "T-0000000000000", to: "billing")
+        #expect(unknown.workerErrors(to: .w2).map(\.status) == [.notFound])
+        #expect(h.core.queuedCount(department: "billing") == 0)
+    }
+}

@@ -1,0 +1,197 @@
+import SwitchboardSchema
+import Testing
+
+/// What the golden vectors cannot show well: limits at their exact edges, configurable limits, and the
+/// wording of errors (frame positions, no echo of what the peer sent).
+@Suite("Decoding")
+struct DecoderTests {
+    static func submit(requestID: [UInt8] = Array("req-1".utf8), department: [UInt8] = Array("claims".utf8),
+                       body: [UInt8] = Array("hi".utf8)) -> [[UInt8]] {
+        [Signature.agentBytes, [AgentCommand.submit.rawValue], requestID, department, Array("normal".utf8), body]
+    }
+
+    func reason(_ frames: [[UInt8]], limits: ProtocolLimits = .default) -> String? {
+        do {
+            _ = try Envelope.decodeToBroker(frames[...], limits: limits)
+            return nil
+        } catch {
+            return error.reason
+        }
+    }
+
+    @Test("the default limits")
+    func defaults() {
+        let limits = ProtocolLimits.default
+        #expect(limits.maxBodyBytes == 1_048_576)
+        #expect(ProtocolLimits.defaultMaxBodyBytes == 1_048_576)
+        #expect(limits.maxRequestIDBytes == 128)
+        #expect(limits.maxDepartmentBytes == 64)
+        #expect(limits.maxTicketBytes == 64)
+        #expect(limits.maxMetadataBytes == 65_536)
+    }
+
+    @Test("a body of exactly the limit is taken; one byte more is 413")
+    func bodyLimitEdge() throws {
+        let atLimit = Self.submit(body: [UInt8](repeating: 0x78, count: ProtocolLimits.defaultMaxBodyBytes))
+        #expect(reason(atLimit) == nil)
+        let over = Self.submit(body: [UInt8](repeating: 0x78, count: ProtocolLimits.defaultMaxBodyBytes + 1))
+        #expect(throws: ProtocolError(.payloadTooLarge, "body-too-large",
+            "SUBMIT: body is 1048577 bytes; the limit is 1048576")) {
+            try Envelope.decodeToBroker(over[...])
+        }
+    }
+
+    @Test("the body limit is configurable")
+    func configurableBodyLimit() {
+        let limits = ProtocolLimits(maxBodyBytes: 8)
+        #expect(reason(Self.submit(body: Array("12345678".utf8)), limits: limits) == nil)
+        #expect(reason(Self.submit(body: Array("123456789".utf8)), limits: limits) == "body-too-large")
+        let bigger = ProtocolLimits(maxBodyBytes: 4 * 1_048_576)
+        #expect(reason(Self.submit(body: [UInt8](repeating: 1, count: 2 * 1_048_576)), limits: bigger) == nil)
+    }
+
+    @Test("request id, department and ticket at their exact limits")
+    func textLimitEdges() {
+        #expect(reason(Self.submit(requestID: [UInt8](repeating: 0x72, count: 128))) == nil)
+        #expect(reason(Self.submit(requestID: [UInt8](repeating: 0x72, count: 129))) == "request-id-too-long")
+        #expect(reason(Self.submit(department: [UInt8](repeating: 0x64, count: 64))) == nil)
+        #expect(reason(Self.submit(department: [UInt8](repeating: 0x64, count: 65))) == "department-too-long")
+        let ticket = { (count: Int) in
+            [Signature.agentBytes, [AgentCommand.status.rawValue], [UInt8](repeating: 0x54, count: count)]
+        }
+        #expect(reason(ticket(64)) == nil)
+        #expect(reason(ticket(65)) == "ticket-too-long")
+    }
+
+    @Test("request ids may be any printable UTF-8")
+    func requestIDs() throws {
+        for id in ["crm:case/55102#3", "Ärztekammer-7", "요청-1", "a b c", "{\"json\":1}"] {
+            let (message, _) = try Envelope.decodeToBroker(Self.submit(requestID: Array(id.utf8))[...])
+            #expect(message == .agent(.submit(requestID: id, department: "claims", priority: .normal,
+                                              body: Array("hi".utf8))))
+        }
+    }
+
+    @Test("metadata of exactly 64 KiB is taken; one byte more is 413")
+    func metadataLimitEdge() {
+        let ready = { (count: Int) in
+            [Signature.workerBytes, [WorkerCommand.ready.rawValue], [UInt8](repeating: 0x20, count: count)]
+        }
+        #expect(reason(ready(65_536)) == nil)
+        #expect(reason(ready(65_537)) == "ready-too-large")
+    }
+
+    @Test("the delimiter is noticed and does not shift frame numbers in messages")
+    func delimiter() throws {
+        let frames = Self.submit()
+        let plain = try Envelope.decodeToBroker(frames[...])
+        let delimited = try Envelope.decodeToBroker(([[]] + frames)[...])
+        #expect(!plain.delimited && delimited.delimited)
+        #expect(plain.message == delimited.message)
+
+        let truncated = [[]] + Array(frames.prefix(4))
+        #expect(throws: ProtocolError(.badRequest, "missing-frame", "SUBMIT is missing frame 5 (priority)")) {
+            try Envelope.decodeToBroker(truncated[...])
+        }
+        #expect(throws: ProtocolError(.badRequest, "extra-frames", "SUBMIT has 2 unexpected frame(s) after frame 6")) {
+            try Envelope.decodeToBroker(([[]] + frames + [[1], [2]])[...])
+        }
+    }
+
+    @Test("decoding works on slices that do not start at index 0")
+    func slices() throws {
+        let frames: [[UInt8]] = [Array("identity".utf8)] + Self.submit()
+        let (message, delimited) = try Envelope.decodeToBroker(frames.dropFirst())
+        #expect(!delimited)
+        #expect(message.commandName == "SUBMIT")
+    }
+
+    @Test("wrong-direction names the command and its byte", arguments: [
+        (AgentCommand.accepted.rawValue, true, "ACCEPTED (0x02) is not sent by an agent"),
+        (WorkerCommand.dispatch.rawValue, false, "DISPATCH (0x02) is not sent by a worker"),
+        (WorkerCommand.error.rawValue, false, "ERROR (0x0b) is not sent by a worker"),
+    ])
+    func wrongDirection(command: UInt8, agent: Bool, message: String) {
+        let frames = [agent ? Signature.agentBytes : Signature.workerBytes, [command]]
+        #expect(throws: ProtocolError(.badRequest, "wrong-direction", message)) {
+            try Envelope.decodeToBroker(frames[...])
+        }
+        // The broker side is checked the same way.
+        #expect(throws: ProtocolError(.badRequest, "wrong-direction", "SUBMIT (0x01) is not sent by the broker")) {
+            try AgentMessage.decode([[AgentCommand.submit.rawValue]], direction: .fromBroker)
+        }
+    }
+
+    @Test("unknown commands are described without echoing long frames")
+    func unknownCommandText() {
+        let long = [UInt8](repeating: 0x41, count: 40)
+        do {
+            _ = try Envelope.decodeToBroker([Signature.agentBytes, long])
+            Issue.record("decoded")
+        } catch {
+            #expect(error.reason == "unknown-command")
+            #expect(error.message.contains("40 bytes starting 0x41414141"))
+            #expect(!error.message.contains(String(repeating: "A", count: 5)))
+        }
+    }
+
+    @Test("an empty priority frame is normal, and re-encodes as normal")
+    func emptyPriority() throws {
+        var frames = Self.submit()
+        frames[4] = []
+        let (message, _) = try Envelope.decodeToBroker(frames[...])
+        guard case let .agent(.submit(_, _, priority, _)) = message else {
+            Issue.record("not a SUBMIT")
+            return
+        }
+        #expect(priority == .normal)
+        #expect(message.encode()[4] == Array("normal".utf8))
+    }
+
+    @Test("STATUS from the broker: the answer frame is optional")
+    func statusAnswerOptional() throws {
+        let info = Array(#"{"state":"queued"}"#.utf8)
+        let head: [[UInt8]] = [[AgentCommand.status.rawValue], Array("T-1".utf8), info]
+        #expect(try AgentMessage.decode(head[...], direction: .fromBroker)
+            == .status(ticket: "T-1", info: info, answer: nil))
+        #expect(try AgentMessage.decode((head + [[]])[...], direction: .fromBroker)
+            == .status(ticket: "T-1", info: info, answer: []))
+        #expect(AgentMessage.status(ticket: "T-1", info: info, answer: nil).encode().count == 4)
+        #expect(AgentMessage.status(ticket: "T-1", info: info, answer: []).encode().count == 5)
+    }
+
+    @Test("every message value re-encodes to frames that decode to it again")
+    func valueRoundTrip() throws {
+        let agentToBroker: [AgentMessage] = [
+            .submit(requestID: "r", department: "d", priority: .low, body: []), .statusQuery(ticket: "T"),
+            .cancel(ticket: "T"), .heartbeat,
+        ]
+        let agentFromBroker: [AgentMessage] = [
+            .accepted(requestID: "r", ticket: "T", status: .created), .answer(ticket: "T", body: [0, 255]),
+            .update(ticket: "T", body: []), .status(ticket: "T", info: [], answer: [1]),
+            .error(reference: "", status: .internalError, detail: Array("{}".utf8)), .heartbeat,
+        ]
+        let workerToBroker: [WorkerMessage] = [
+            .ready(info: Array("{}".utf8)), .accept(ticket: "T"), .answer(ticket: "T", body: [0]),
+            .update(ticket: "T", body: []), .transfer(ticket: "T", department: "d", reason: ""),
+            .reject(ticket: "T", reason: "no\nway"), .heartbeat, .disconnect,
+        ]
+        let workerFromBroker: [WorkerMessage] = [
+            .dispatch(ticket: "T", department: "d", priority: .urgent, attempt: 999_999_999, body: []),
+            .heartbeat, .disconnect, .cancel(ticket: "T"),
+            .error(reference: "READY", status: .conflict, detail: []),
+        ]
+        for message in agentToBroker {
+            #expect(try AgentMessage.decode(message.encode().dropFirst(), direction: .toBroker) == message)
+        }
+        for message in agentFromBroker {
+            #expect(try AgentMessage.decode(message.encode().dropFirst(), direction: .fromBroker) == message)
+        }
+        for message in workerToBroker {
+            #expect(try WorkerMessage.decode(message.encode().dropFirst(), direction: .toBroker) == message)
+        }
+        for message in workerFromBroker {
+            #expect(try WorkerMessage.decode(message.encode().dropFirst(), direction: .fromBroker) == message)
+        }
+    }
+}

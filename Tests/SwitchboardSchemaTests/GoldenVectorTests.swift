@@ -1,0 +1,154 @@
+import Foundation
+import SwitchboardSchema
+import Testing
+
+@Suite("Golden vectors in schemas/vectors")
+struct GoldenVectorTests {
+    static let validFiles = GoldenVectors.files(in: "")
+    static let invalidFiles = GoldenVectors.files(in: "invalid")
+    static let eventFiles = GoldenVectors.files(in: "events")
+
+    @Test("the vector folders are found and hold vectors")
+    func vectorsAreThere() {
+        // Parameterized tests with no arguments pass silently; this one does not.
+        #expect(Self.validFiles.count >= 30, "valid vectors in \(GoldenVectors.directory.path)")
+        #expect(Self.invalidFiles.count >= 30)
+        #expect(Self.eventFiles.count >= 1)
+    }
+
+    @Test("a valid vector decodes to its command and re-encodes to the same bytes", arguments: validFiles)
+    func roundTrip(file: String) throws {
+        let vector = try GoldenVectors.load(ValidVector.self, "", file)
+        #expect(file == vector.name + ".json")
+        let frames = try vector.frames()
+        let (message, delimited) = try WireDecoder.decode(frames, direction: vector.direction)
+
+        #expect(delimited == vector.delimited)
+        #expect(frames[delimited ? 1 : 0] == Array(vector.signature.utf8))
+        #expect(message.signature.bytes == Array(vector.signature.utf8))
+        #expect(message.commandName == vector.command)
+        #expect((delimited ? [[]] : []) + message.encode() == frames, "re-encoding \(vector.name)")
+        for (index, text) in vector.framesText.enumerated() {
+            if let text { #expect(Array(text.utf8) == frames[index], "frames_text[\(index)] of \(vector.name)") }
+        }
+        try checkPayload(message, vector: vector)
+    }
+
+    /// JSON frames must be exactly what JSONCoding writes, so every implementation produces the same bytes.
+    private func checkPayload(_ message: NativeMessage, vector: ValidVector) throws {
+        switch message {
+        case let .worker(.ready(info)):
+            #expect(JSONCoding.encode(try ReadyInfo.parse(info)) == info)
+        case let .agent(.status(ticket, info, _)):
+            let status = try JSONCoding.decode(RequestStatus.self, from: info)
+            #expect(status.ticket == ticket)
+            #expect(JSONCoding.encode(status) == info)
+        case let .agent(.error(_, status, detail)), let .worker(.error(_, status, detail)):
+            let decoded = try JSONCoding.decode(ErrorDetail.self, from: detail)
+            #expect(decoded.status == status, "the JSON status equals the status frame")
+            #expect(JSONCoding.encode(decoded) == detail)
+        case let .agent(.accepted(_, _, status)):
+            #expect([StatusCode.ok, .created, .acceptedNoWorker].contains(status))
+            #expect(vector.name.hasSuffix(String(status.rawValue)) || vector.name.contains("-\(status.rawValue)-"))
+        default:
+            break
+        }
+    }
+
+    @Test("an invalid vector is refused with its status and reason", arguments: invalidFiles)
+    func refused(file: String) throws {
+        let vector = try GoldenVectors.load(InvalidVector.self, "invalid", file)
+        #expect(file == vector.name + ".json")
+        #expect(["to_broker", "from_broker"].contains(vector.direction))
+        let frames = try vector.frames()
+        do {
+            let (message, _) = try WireDecoder.decode(frames, direction: vector.direction)
+            Issue.record("\(vector.name) decoded as \(message.commandName); expected \(vector.expect)")
+        } catch {
+            #expect(error.status.rawValue == vector.expect.status, "\(vector.name): \(error)")
+            #expect(error.reason == vector.expect.error, "\(vector.name): \(error)")
+            #expect(!error.message.isEmpty)
+            // Messages name what is wrong without echoing what peers sent (bodies may hold health information).
+            #expect(error.message.utf8.count < 400, "\(vector.name): \(error.message.utf8.count) bytes")
+            #expect(!error.message.contains("xxxxxxxx"))
+        }
+    }
+
+    @Test("an event vector is a topic and the JSON of an EventRecord of that type", arguments: eventFiles)
+    func event(file: String) throws {
+        let vector = try GoldenVectors.load(EventVector.self, "events", file)
+        let frames = try vector.framesHex.map(Hex.decode)
+        try #require(frames.count == 2)
+        let event = try JSONCoding.decode(EventRecord.self, from: frames[1])
+        #expect(event.type.topic == frames[0])
+        #expect(JSONCoding.encode(event) == frames[1])
+    }
+
+    /// Every command of both sub-protocols, in every direction its decoder accepts, has a vector: a new
+    /// command without one fails here.
+    @Test("every command has a vector in every direction it travels")
+    func everyCommandHasAVector() throws {
+        var covered = Set<String>()
+        for file in Self.validFiles {
+            let vector = try GoldenVectors.load(ValidVector.self, "", file)
+            covered.insert("\(vector.signature) \(vector.direction) \(vector.command)")
+        }
+        var needed = Set<String>()
+        for (direction, name) in [(Direction.toBroker, "to_broker"), (.fromBroker, "from_broker")] {
+            for command in AgentCommand.allCases where Self.travels(agent: command, direction) {
+                needed.insert("SWBA01 \(name) \(command)")
+            }
+            for command in WorkerCommand.allCases where Self.travels(worker: command, direction) {
+                needed.insert("SWBW01 \(name) \(command)")
+            }
+        }
+        #expect(needed.count == 23)
+        let missing = needed.subtracting(covered).sorted()
+        #expect(missing.isEmpty, "commands without a vector: \(missing)")
+        #expect(covered.subtracting(needed).isEmpty, "vectors for no command: \(covered.subtracting(needed).sorted())")
+    }
+
+    @Test("a delimited message, a 202 and a 200 ACCEPTED and an answered STATUS have vectors")
+    func specialCasesHaveVectors() {
+        for name in [
+            "agent-submit-delimited", "agent-accepted-201-delimited", "agent-accepted-200", "agent-accepted-201",
+            "agent-accepted-202", "agent-status-answered",
+        ] {
+            #expect(Self.validFiles.contains(name + ".json"), "\(name).json")
+        }
+    }
+
+    /// Directions as PROTOCOL.md lists them. If a decoder starts to accept another direction, the document
+    /// (and the vectors) must change with it.
+    @Test("commands travel in the directions PROTOCOL.md lists")
+    func directionsMatchTheDocument() {
+        let agentToBroker: Set<AgentCommand> = [.submit, .status, .cancel, .heartbeat]
+        let agentFromBroker: Set<AgentCommand> = [.accepted, .answer, .update, .status, .error, .heartbeat]
+        let workerToBroker: Set<WorkerCommand> = [.ready, .accept, .answer, .update, .transfer, .reject, .heartbeat,
+                                                  .disconnect]
+        let workerFromBroker: Set<WorkerCommand> = [.dispatch, .heartbeat, .disconnect, .cancel, .error]
+        #expect(Set(AgentCommand.allCases.filter { Self.travels(agent: $0, .toBroker) }) == agentToBroker)
+        #expect(Set(AgentCommand.allCases.filter { Self.travels(agent: $0, .fromBroker) }) == agentFromBroker)
+        #expect(Set(WorkerCommand.allCases.filter { Self.travels(worker: $0, .toBroker) }) == workerToBroker)
+        #expect(Set(WorkerCommand.allCases.filter { Self.travels(worker: $0, .fromBroker) }) == workerFromBroker)
+    }
+
+    /// Whether the decoder takes this command in this direction (anything but `wrong-direction`).
+    static func travels(agent command: AgentCommand, _ direction: Direction) -> Bool {
+        do {
+            _ = try AgentMessage.decode([[command.rawValue]], direction: direction)
+            return true
+        } catch {
+            return error.reason != "wrong-direction"
+        }
+    }
+
+    static func travels(worker command: WorkerCommand, _ direction: Direction) -> Bool {
+        do {
+            _ = try WorkerMessage.decode([[command.rawValue]], direction: direction)
+            return true
+        } catch {
+            return error.reason != "wrong-direction"
+        }
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import SwitchboardSchema
+import Testing
+
+@Suite("READY JSON")
+struct ReadyInfoTests {
+    @Test("a valid READY parses; unknown fields are ignored")
+    func parses() throws {
+        let info = try ReadyInfo.parse(Array(#"{"credit":4,"departments":["claims","billing"],"name":"bot-1"}"#.utf8))
+        #expect(info == ReadyInfo(departments: ["claims", "billing"], credit: 4, name: "bot-1"))
+        let extra = try ReadyInfo.parse(Array(#"{"credit":1,"departments":["claims"],"version":"2.1"}"#.utf8))
+        #expect(extra == ReadyInfo(departments: ["claims"], credit: 1))
+        #expect(JSONCoding.encode(extra) == Array(#"{"credit":1,"departments":["claims"]}"#.utf8))
+    }
+
+    @Test("credit 1 and 1000 are the bounds")
+    func creditBounds() throws {
+        #expect(try ReadyInfo.parse(Array(#"{"credit":1,"departments":["a"]}"#.utf8)).credit == 1)
+        #expect(try ReadyInfo.parse(Array(#"{"credit":1000,"departments":["a"]}"#.utf8)).credit == 1000)
+        #expect(ReadyInfo.maxCredit == 1000)
+    }
+
+    /// Each error is 400 with a reason, and its message names the field (or value) that is wrong.
+    @Test("errors name what is wrong", arguments: [
+        (#"{"departments":["claims"]}"#, "bad-ready", "missing field 'credit'"),
+        (#"{"credit":4}"#, "bad-ready", "missing field 'departments'"),
+        (#"{"credit":"4","departments":["claims"]}"#, "bad-ready", "wrong type at 'credit'"),
+        (#"{"credit":4,"departments":"claims"}"#, "bad-ready", "wrong type at 'departments'"),
+        (#"{"credit":4,"departments":["claims",7]}"#, "bad-ready", "wrong type at 'departments.1'"),
+        (#"{"credit":4,"departments":["claims"],"name":5}"#, "bad-ready", "wrong type at 'name'"),
+        (#"{"credit":null,"departments":["claims"]}"#, "bad-ready", "'credit'"),
+        (#"{departments: [claims]}"#, "bad-ready", "not valid JSON"),
+        (#"["claims"]"#, "bad-ready", "not a JSON object"),
+        ("", "bad-ready", "not valid JSON"),
+        (#"{"credit":4,"departments":[]}"#, "bad-ready", "departments must list at least one"),
+        (#"{"credit":4,"departments":["claims","Billing"]}"#, "bad-department", "'Billing'"),
+        (#"{"credit":0,"departments":["claims"]}"#, "bad-credit", "credit must be 1 to 1000; got 0"),
+        (#"{"credit":1001,"departments":["claims"]}"#, "bad-credit", "got 1001"),
+        (#"{"credit":-3,"departments":["claims"]}"#, "bad-credit", "got -3"),
+    ])
+    func errors(json: String, reason: String, fragment: String) {
+        do {
+            let info = try ReadyInfo.parse(Array(json.utf8))
+            Issue.record("parsed \(info)")
+        } catch {
+            #expect(error.status == .badRequest)
+            #expect(error.reason == reason)
+            #expect(error.message.contains(fragment), "\(error.message)")
+        }
+    }
+
+    @Test("a name longer than 128 bytes is refused")
+    func longName() {
+        let json = #"{"credit":4,"departments":["claims"],"name":""# + String(repeating: "n", count: 129) + #""}"#
+        #expect(throws: ProtocolError(.badRequest, "bad-ready", "READY: name is longer than 128 bytes")) {
+            try ReadyInfo.parse(Array(json.utf8))
+        }
+        let ok = #"{"credit":4,"departments":["claims"],"name":""# + String(repeating: "n", count: 128) + #""}"#
+        #expect(throws: Never.self) { try ReadyInfo.parse(Array(ok.utf8)) }
+    }
+}
+
+@Suite("JSON coding")
+struct JSONCodingTests {
+    static let status = RequestStatus(
+        ticket: "T-038FEASF7P000", requestID: "req/1", department: "claims", priority: .high, state: .deadLettered,
+        attempts: 5, worker: "claims-bot-1", reason: "gave up", updates: 2, submittedAt: "2026-11-18T11:06:40.123Z",
+        updatedAt: "2026-11-18T11:09:00.000Z", deadline: "2026-11-18T12:06:40.123Z",
+        answeredAt: "2026-11-18T11:08:00.000Z")
+
+    static var event: EventRecord {
+        var event = EventRecord(type: .requestTransferred, at: "2026-11-18T11:06:40.123Z", sequence: 7)
+        event.ticket = "T-038FEASF7P000"
+        event.requestId = "req-1"
+        event.department = "eligibility"
+        event.fromDepartment = "claims"
+        event.priority = .urgent
+        event.state = .queued
+        event.attempt = 0
+        event.worker = "claims-bot-1"
+        event.reason = "coverage first"
+        event.departments = ["claims"]
+        event.credit = 3
+        return event
+    }
+
+    @Test("RequestStatus: snake_case keys, sorted, nothing escaped, and back")
+    func requestStatus() throws {
+        let bytes = JSONCoding.encode(Self.status)
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"answered_at":"2026-11-18T11:08:00.000Z","attempts":5,"#
+            + #""deadline":"2026-11-18T12:06:40.123Z","department":"claims","priority":"high","reason":"gave up","#
+            + #""request_id":"req/1","state":"dead_lettered","submitted_at":"2026-11-18T11:06:40.123Z","#
+            + #""ticket":"T-038FEASF7P000","updated_at":"2026-11-18T11:09:00.000Z","updates":2,"#
+            + #""worker":"claims-bot-1"}"#)
+        #expect(try JSONCoding.decode(RequestStatus.self, from: bytes) == Self.status)
+    }
+
+    @Test("absent optional fields are omitted, not null")
+    func omitsNil() throws {
+        var status = Self.status
+        status.worker = nil
+        status.reason = nil
+        status.deadline = nil
+        status.answeredAt = nil
+        let text = String(decoding: JSONCoding.encode(status), as: UTF8.self)
+        #expect(!text.contains("null"))
+        #expect(!text.contains("worker") && !text.contains("answered_at") && !text.contains("deadline"))
+        #expect(try JSONCoding.decode(RequestStatus.self, from: Array(text.utf8)) == status)
+
+        let minimal = String(decoding: JSONCoding.encode(EventRecord(type: .workerJoined, at: "x", sequence: 1)),
+                             as: UTF8.self)
+        #expect(minimal == #"{"at":"x","sequence":1,"type":"worker.joined"}"#)
+    }
+
+    @Test("EventRecord: snake_case keys and back")
+    func eventRecord() throws {
+        let bytes = JSONCoding.encode(Self.event)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text == #"{"at":"2026-11-18T11:06:40.123Z","attempt":0,"credit":3,"department":"eligibility","#
+            + #""departments":["claims"],"from_department":"claims","priority":"urgent","reason":"coverage first","#
+            + #""request_id":"req-1","sequence":7,"state":"queued","ticket":"T-038FEASF7P000","#
+            + #""type":"request.transferred","worker":"claims-bot-1"}"#)
+        #expect(try JSONCoding.decode(EventRecord.self, from: bytes) == Self.event)
+    }
+
+    @Test("ErrorDetail from a ProtocolError")
+    func errorDetail() throws {
+        let error = ProtocolError(.payloadTooLarge, "body-too-large", "SUBMIT: body is 9 bytes; the limit is 8")
+        let detail = ErrorDetail(error)
+        #expect(String(decoding: JSONCoding.encode(detail), as: UTF8.self)
+            == #"{"error":"body-too-large","message":"SUBMIT: body is 9 bytes; the limit is 8","status":413}"#)
+        let full = ErrorDetail(status: .notFound, error: "unknown-ticket", message: "m", ticket: "T-1", requestID: "r")
+        #expect(String(decoding: JSONCoding.encode(full), as: UTF8.self)
+            == #"{"error":"unknown-ticket","message":"m","request_id":"r","status":404,"ticket":"T-1"}"#)
+        #expect(try JSONCoding.decode(ErrorDetail.self, from: JSONCoding.encode(full)) == full)
+    }
+}
+
+/// The JSON Schema files and the Swift types must describe the same fields: a field added to one and not the
+/// other fails here.
+@Suite("JSON Schema files match the types")
+struct SchemaFileTests {
+    @Test("ready.schema.json ↔ ReadyInfo")
+    func ready() throws {
+        try check("ready.schema.json", full: ReadyInfo(departments: ["a"], credit: 1, name: "n"),
+                  minimal: ReadyInfo(departments: ["a"], credit: 1))
+    }
+
+    @Test("error.schema.json ↔ ErrorDetail")
+    func error() throws {
+        try check("error.schema.json",
+                  full: ErrorDetail(status: .notFound, error: "e", message: "m", ticket: "t", requestID: "r"),
+                  minimal: ErrorDetail(status: .notFound, error: "e", message: "m"))
+    }
+
+    @Test("status.schema.json ↔ RequestStatus")
+    func status() throws {
+        var minimal = JSONCodingTests.status
+        minimal.worker = nil
+        minimal.reason = nil
+        minimal.deadline = nil
+        minimal.answeredAt = nil
+        try check("status.schema.json", full: JSONCodingTests.status, minimal: minimal)
+        let schema = try GoldenVectors.schema("status.schema.json")
+        #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
+        #expect(try enumValues(schema, "$defs", "priority") == Set(Priority.allCases.map(\.rawValue)))
+    }
+
+    @Test("event.schema.json ↔ EventRecord, and its type enum lists every EventType")
+    func event() throws {
+        try check("event.schema.json", full: JSONCodingTests.event,
+                  minimal: EventRecord(type: .workerLost, at: "2026-11-18T11:06:40.123Z", sequence: 0))
+        let schema = try GoldenVectors.schema("event.schema.json")
+        #expect(try enumValues(schema, "type") == Set(EventType.allCases.map(\.rawValue)))
+        #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
+        #expect(try enumValues(schema, "priority") == Set(Priority.allCases.map(\.rawValue)))
+    }
+
+    @Test("every schema is draft 2020-12, closed, and describes every field", arguments: [
+        "ready.schema.json", "error.schema.json", "status.schema.json", "event.schema.json",
+    ])
+    func wellFormed(file: String) throws {
+        let schema = try GoldenVectors.schema(file)
+        #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
+        #expect((schema["$id"] as? String)?.isEmpty == false)
+        #expect(schema["additionalProperties"] as? Bool == false)
+        #expect(schema["description"] is String)
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        for (name, property) in properties {
+            #expect((property["description"] as? String)?.isEmpty == false, "\(file): \(name) has no description")
+        }
+    }
+
+    /// The keys of the fully populated value are the schema's properties; those of the minimal one its required.
+    private func check<T: Encodable>(_ file: String, full: T, minimal: T) throws {
+        let schema = try GoldenVectors.schema(file)
+        let properties = try #require(schema["properties"] as? [String: Any])
+        let required = try #require(schema["required"] as? [String])
+        #expect(try keys(full) == Set(properties.keys), "\(file): properties")
+        #expect(try keys(minimal) == Set(required), "\(file): required")
+    }
+
+    private func keys<T: Encodable>(_ value: T) throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: Data(JSONCoding.encode(value)))
+        return Set(try #require(object as? [String: Any]).keys)
+    }
+
+    private func enumValues(_ schema: [String: Any], _ path: String...) throws -> Set<String> {
+        var node: [String: Any] = schema
+        if path.first != "$defs" { node = try #require(node["properties"] as? [String: Any]) }
+        for key in path {
+            node = try #require(node[key] as? [String: Any], "\(path)")
+        }
+        return Set(try #require(node["enum"] as? [String]))
+    }
+}
