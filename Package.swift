@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardClient", "SwitchboardSchema", "ZeroMQ", "SwitchboardBroker",
+                "SwitchboardClient", "SwitchboardSchema", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -60,8 +60,11 @@ extension BrokerConfiguration {
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),
         ("heartbeat", ["interval", "liveness"]),
         ("defaults", ["max_attempts", "offer_timeout", "answer_targets"]),
-        ("departments.<name>", ["description", "max_attempts", "offer_timeout", "answer_targets"]),
+        ("departments.<name>", departmentKeys),
     ]
+
+    /// The keys each department may set.
+    static let departmentKeys = ["description", "max_attempts", "offer_timeout", "answer_targets"]
 
     /// The log levels `log.level` accepts (swift-log's).
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -88,7 +91,7 @@ private struct ConfigurationReader {
     func read(_ root: Node?) throws(ConfigurationError) -> BrokerConfiguration {
         var config = BrokerConfiguration()
         guard let root else { return config }
-        if case .mapping = root {} else if !isNull(root) {
+        if root.mapping == nil, !isNull(root) {
             throw failure(
                 .wrongType, at: root, "",
                 "the configuration must be a mapping of keys such as 'endpoint:' and 'departments:', "
@@ -113,7 +116,9 @@ private struct ConfigurationReader {
             if let entry = log["level"] {
                 let level = try string(entry)
                 guard BrokerConfiguration.logLevels.contains(level) else {
-                    let hint = Self.suggestion(for: level, among: BrokerConfiguration.logLevels).map { "did you mean '\($0)'? " }
+                    let hint = Self.suggestion(for: level, among: BrokerConfiguration.logLevels).map {
+                        "did you mean '\($0)'? "
+                    }
                     throw failure(
                         .invalidValue, at: entry,
                         "unknown log level '\(level)'; \(hint ?? "")use one of "
@@ -161,8 +166,15 @@ private struct ConfigurationReader {
             return CoreConfiguration.defaultDepartmentNames.map { name in
                 var policy = template
                 policy.name = name
+                policy.description = CoreConfiguration.defaultDepartmentDescriptions[name] ?? ""
                 return policy
             }
+        }
+        if section.value.sequence != nil || (section.value.scalar != nil && !isNull(section.value)) {
+            throw failure(
+                .wrongType, at: section,
+                "expected a mapping of department names, not a list: write each department as 'name:' on its own line, "
+                    + "with its settings under it or {} for the defaults; got \(describe(section.value))")
         }
         let listed = try entries(of: section.value, path: section.path)
         guard !listed.isEmpty else {
@@ -182,7 +194,7 @@ private struct ConfigurationReader {
                         + "start with a letter or digit, at most 64 bytes\(hint)")
             }
             if case .scalar = department.value, !isNull(department.value) {
-                let keys = BrokerConfiguration.configurationKeys.last!.keys
+                let keys = BrokerConfiguration.departmentKeys
                 let hint =
                     keys.contains(department.key)
                     ? "; to set \(department.key) for every department, put it under 'defaults:'" : ""
@@ -274,15 +286,15 @@ private struct ConfigurationReader {
             guard allowed.contains(entry.key) else {
                 throw failure(
                     .unknownKey, at: entry.keyNode, entry.path,
-                    unknownKeyMessage(entry.key, section: section, allowed: allowed))
+                    unknownKeyMessage(entry.key, in: path, section: section, allowed: allowed))
             }
             result[entry.key] = entry
         }
         return result
     }
 
-    func unknownKeyMessage(_ key: String, section: String, allowed: [String]) -> String {
-        let place = section.isEmpty ? "" : " in \(section)"
+    func unknownKeyMessage(_ key: String, in path: String, section: String, allowed: [String]) -> String {
+        let place = path.isEmpty ? "" : " in \(path)"
         let list = "(allowed here: \(allowed.joined(separator: ", ")))"
         if key == "<<" {
             return "YAML merge keys ('<<') are not supported; put settings every department shares under 'defaults:' "
@@ -330,7 +342,10 @@ private struct ConfigurationReader {
         guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw failure(.invalidValue, at: entry, "write '\(scalar.string)' in decimal digits, \(bounds)")
         }
-        guard let value = Int(digits), range.contains(value) else {
+        guard let value = Int(digits) else {
+            throw failure(.outOfRange, at: entry, "\(scalar.string) is too large; it must be \(bounds)")
+        }
+        guard range.contains(value) else {
             throw failure(.outOfRange, at: entry, "must be \(bounds), got \(scalar.string)")
         }
         return value
@@ -379,7 +394,8 @@ private struct ConfigurationReader {
             let port = address.lastIndex(of: ":").map { String(address[address.index(after: $0)...]) } ?? ""
             guard port == "*" || (port.allSatisfy(\.isNumber) && (Int(port).map { (0...65_535).contains($0) } ?? false))
             else {
-                throw failure(.invalidValue, at: entry, "'\(text)' needs a port from 0 to 65535 (or *); write one \(example)")
+                throw failure(
+                    .invalidValue, at: entry, "'\(text)' needs a port from 0 to 65535 (or *); write one \(example)")
             }
         }
         return text
@@ -414,7 +430,9 @@ private struct ConfigurationReader {
         return failure(kind, at: empty ? entry.keyNode : entry.value, entry.path, message)
     }
 
-    func failure(_ kind: ConfigurationError.Kind, at node: Node, _ path: String, _ message: String)
+    func failure(
+        _ kind: ConfigurationError.Kind, at node: Node, _ path: String, _ message: String
+    )
         -> ConfigurationError
     {
         ConfigurationError(
@@ -425,42 +443,45 @@ private struct ConfigurationReader {
 // MARK: - Suggestions
 
 extension ConfigurationReader {
-/// The known name `word` most likely meant: the same after normalising case and separators (`maxAttempts`,
-/// `max-attempts`), or within a small edit distance.
-static func suggestion(for word: String, among known: [String]) -> String? {
-    var normalized = ""
-    for character in word {
-        if character.isUppercase, !normalized.isEmpty, normalized.last != "_" { normalized.append("_") }
-        normalized.append(character == "-" || character == " " ? "_" : Character(character.lowercased()))
+    /// The known name `word` most likely meant: the same after normalising case and separators (`maxAttempts`,
+    /// `max-attempts`), or within a small edit distance.
+    static func suggestion(for word: String, among known: [String]) -> String? {
+        var normalized = ""
+        var afterLowercase = false
+        for character in word {
+            if character.isUppercase, afterLowercase { normalized.append("_") }
+            normalized.append(character == "-" || character == " " ? "_" : Character(character.lowercased()))
+            afterLowercase = character.isLowercase
+        }
+        if let same = known.first(where: {
+            $0 == normalized || $0.replacingOccurrences(of: "-", with: "_") == normalized
+        }) {
+            return same
+        }
+        let allowance = word.count <= 4 ? 1 : word.count <= 8 ? 2 : 3
+        let ranked = known.map { ($0, Self.editDistance(normalized, $0)) }.filter { $0.1 <= allowance }
+        return ranked.min { $0.1 < $1.1 }?.0
     }
-    if let same = known.first(where: { $0 == normalized || $0.replacingOccurrences(of: "-", with: "_") == normalized })
-    {
-        return same
-    }
-    let allowance = word.count <= 4 ? 1 : word.count <= 8 ? 2 : 3
-    let ranked = known.map { ($0, Self.editDistance(normalized, $0)) }.filter { $0.1 <= allowance }
-    return ranked.min { $0.1 < $1.1 }?.0
-}
 
-/// Levenshtein distance, with a transposition counted as one edit.
-static func editDistance(_ first: String, _ second: String) -> Int {
-    let a = Array(first)
-    let b = Array(second)
-    if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-    var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-    for i in 0...a.count { table[i][0] = i }
-    for j in 0...b.count { table[0][j] = j }
-    for i in 1...a.count {
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
-            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    /// Levenshtein distance, with a transposition counted as one edit.
+    static func editDistance(_ first: String, _ second: String) -> Int {
+        let a = Array(first)
+        let b = Array(second)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
             }
         }
+        return table[a.count][b.count]
     }
-    return table[a.count][b.count]
-}
 }
 
 // MARK: - Reading the file

@@ -59,7 +59,9 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
 extension ConfigurationError {
     /// Turns what `Yams.compose` threw into an error with a line, a column and (where it can be told) a key path.
     static func syntax(_ error: any Error, yaml: String, source: String) -> ConfigurationError {
-        func located(_ problem: String, _ context: YamlError.Context?, _ line: Int, _ column: Int)
+        func located(
+            _ problem: String, _ context: YamlError.Context?, _ line: Int, _ column: Int
+        )
             -> ConfigurationError
         {
             var message = "invalid YAML: \(problem)"
@@ -116,8 +118,11 @@ extension ConfigurationError {
         var renamed: [(line: Int, column: Int, key: String)] = []
         var next = (mark: first, key: key)
         for attempt in 0..<16 {
-            guard let edited = renamingKey(next.key, at: next.mark, to: "switchboard-renamed-key-\(attempt)", in: text)
-            else { return fallback }
+            // The new name has as many scalars as the old one, so that later columns on the line stay where they
+            // were; private-use characters, so that it is like no other key.
+            let placeholder = String(
+                repeating: Character(Unicode.Scalar(0xE000 + UInt32(attempt))!), count: next.key.unicodeScalars.count)
+            guard let edited = renamingKey(next.key, at: next.mark, to: placeholder, in: text) else { return fallback }
             text = edited
             renamed.append((next.mark.line, next.mark.column, next.key))
             do {
@@ -173,7 +178,8 @@ extension ConfigurationError {
                     return (path, mapping, index)
                 }
                 let name = key.scalar?.string ?? "?"
-                if let found = self.mapping(holdingKeyAt: mark, in: value, path: path.isEmpty ? name : "\(path).\(name)")
+                if let found = self.mapping(
+                    holdingKeyAt: mark, in: value, path: path.isEmpty ? name : "\(path).\(name)")
                 {
                     return found
                 }
@@ -193,7 +199,7 @@ extension ConfigurationError {
     static func enclosingKeyPath(line: Int, column: Int, in yaml: String) -> String {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
         guard line >= 1, line <= lines.count else { return "" }
-        func indentation(_ scalars: [Unicode.Scalar]) -> Int { scalars.prefix { $0 == " " }.count }
+        func indentation(_ scalars: [Unicode.Scalar]) -> Int { scalars.prefix { $0 == " " || $0 == "\t" }.count }
         func isBlank(_ scalars: [Unicode.Scalar]) -> Bool {
             let rest = scalars.drop { $0 == " " || $0 == "\t" || $0 == "\r" }
             return rest.isEmpty || rest.first == "#"
@@ -221,7 +227,7 @@ extension ConfigurationError {
             path = [own.key]
             limit = indentation(target)
         } else {
-            limit = isBlank(target) ? column - 1 : min(column - 1, indentation(target))
+            limit = isBlank(target) ? column - 1 : indentation(target)
         }
         var index = line - 2
         while limit > 0, index >= 0 {

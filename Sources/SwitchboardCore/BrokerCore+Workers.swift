@@ -24,7 +24,9 @@ extension BrokerCore {
         for department in departmentsServed {
             departments[department]!.workers.append(peer.id)
         }
-        timers.schedule(.workerExpiry(id: peer.id), at: now + configuration.workerTimeout)
+        registrations += 1
+        workers[peer.id]!.registration = registrations
+        timers.schedule(.workerExpiry(id: peer.id, registration: registrations), at: now + configuration.workerTimeout)
         var change = Change(type: .workerJoined, at: now)
         change.worker = name
         change.departments = departmentsServed

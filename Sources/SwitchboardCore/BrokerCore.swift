@@ -19,6 +19,7 @@ public struct BrokerCore: Sendable {
     var tickets = TicketIssuer()
     var nextSequence: UInt64 = 0
     var assignments: UInt64 = 0
+    var registrations: UInt64 = 0
     public internal(set) var openRequests = 0
     var outbox: [CoreAction] = []
 
@@ -69,8 +70,8 @@ public struct BrokerCore: Sendable {
             switch kind {
             case let .offerTimeout(ticket, offer):
                 offerTimedOut(ticket: ticket, offer: offer, now: now)
-            case let .workerExpiry(id):
-                checkExpiry(workerID: id, now: now)
+            case let .workerExpiry(id, registration):
+                checkExpiry(workerID: id, registration: registration, now: now)
             case .heartbeat:
                 for worker in workers.values {
                     emit(.sendToWorker(worker.peer, .heartbeat))
@@ -101,11 +102,11 @@ public struct BrokerCore: Sendable {
         fill(workerID: holder.id, now: now)
     }
 
-    private mutating func checkExpiry(workerID: [UInt8], now: Timestamp) {
-        guard let worker = workers[workerID] else { return }
+    private mutating func checkExpiry(workerID: [UInt8], registration: UInt64, now: Timestamp) {
+        guard let worker = workers[workerID], worker.registration == registration else { return }
         let expiresAt = worker.lastSeen + configuration.workerTimeout
         if expiresAt > now {
-            timers.schedule(.workerExpiry(id: workerID), at: expiresAt)
+            timers.schedule(.workerExpiry(id: workerID, registration: registration), at: expiresAt)
             return
         }
         removeWorker(

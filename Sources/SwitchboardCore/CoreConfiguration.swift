@@ -12,8 +12,19 @@ public struct CoreConfiguration: Sendable, Equatable {
 
     public static let defaultDepartmentNames = ["claims", "eligibility", "pharmacy", "billing", "provider-relations"]
 
+    /// What each default department answers, for operators.
+    public static let defaultDepartmentDescriptions: [String: String] = [
+        "claims": "Claim status, denials, appeals and explanations of benefits",
+        "eligibility": "Member eligibility, coverage dates and benefits checks",
+        "pharmacy": "Prescriptions, formulary, prior authorizations and pharmacy networks",
+        "billing": "Premiums, invoices, payments and refunds",
+        "provider-relations": "Provider contracts, credentialing and network questions",
+    ]
+
     public init(
-        departments: [DepartmentPolicy] = CoreConfiguration.defaultDepartmentNames.map { DepartmentPolicy(name: $0) },
+        departments: [DepartmentPolicy] = CoreConfiguration.defaultDepartmentNames.map {
+            DepartmentPolicy(name: $0, description: CoreConfiguration.defaultDepartmentDescriptions[$0] ?? "")
+        },
         heartbeatInterval: Duration = .milliseconds(2500), heartbeatLiveness: Int = 3,
         maxOpenRequests: Int = 1_000_000, retainedFinishedRequests: Int = 100_000
     ) {

@@ -8,7 +8,8 @@ struct TimerQueue: Sendable {
         /// `offer` is the request's queue generation when it was offered: it names that one offer, since
         /// attempt numbers start again at 1 after a transfer.
         case offerTimeout(ticket: String, offer: UInt32)
-        case workerExpiry(id: [UInt8])
+        /// `registration` tells this registration's timer from one left by an earlier READY of the same peer.
+        case workerExpiry(id: [UInt8], registration: UInt64)
         case heartbeat
     }
 

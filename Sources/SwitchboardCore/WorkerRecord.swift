@@ -10,6 +10,8 @@ struct WorkerRecord: Sendable {
     var lastSeen: Timestamp
     /// When it was last given a request: among equally loaded workers the longest idle goes first.
     var lastAssigned: UInt64 = 0
+    /// Which READY this record came from (see ``TimerQueue/Kind/workerExpiry(id:registration:)``).
+    var registration: UInt64 = 0
 
     var freeCredit: Int { credit - inFlight.count }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import SwitchboardClient
 import SwitchboardSchema
-import SwitchboardBroker
 
 struct Ask: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

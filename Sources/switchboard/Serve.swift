@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import SwitchboardClient
 import SwitchboardSchema
-import SwitchboardBroker
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -9,9 +9,11 @@ import Testing
 struct ConfigurationTests {
     // MARK: Defaults
 
-    @Test("an empty file, comments only or an empty document give the defaults", arguments: [
-        "", "\n\n", "# nothing configured yet\n# see deploy/switchboard.yaml\n", "---\n", "~\n",
-    ])
+    @Test(
+        "an empty file, comments only or an empty document give the defaults",
+        arguments: [
+            "", "\n\n", "# nothing configured yet\n# see deploy/switchboard.yaml\n", "---\n", "~\n",
+        ])
     func emptyFileGivesDefaults(yaml: String) throws {
         #expect(try BrokerConfiguration.parse(yaml: yaml) == BrokerConfiguration())
     }
@@ -30,7 +32,7 @@ struct ConfigurationTests {
             }
         }
         for name in CoreConfiguration.defaultDepartmentNames {
-            #expect(text.contains("  \(name):\n    # description: "), "\(name) has no description in the example")
+            #expect(text.contains("  \(name):\n    description: "), "\(name) has no description in the example")
         }
     }
 
@@ -95,8 +97,10 @@ struct ConfigurationTests {
             DepartmentPolicy(name: "pharmacy", answerTargets: inherited, maxAttempts: 4, offerTimeout: .seconds(45)),
             DepartmentPolicy(
                 name: "billing",
-                answerTargets: [.urgent: .seconds(8 * 3600), .high: .seconds(8 * 3600), .normal: .seconds(8 * 3600),
-                                .low: .seconds(8 * 3600)],
+                answerTargets: [
+                    .urgent: .seconds(8 * 3600), .high: .seconds(8 * 3600), .normal: .seconds(8 * 3600),
+                    .low: .seconds(8 * 3600),
+                ],
                 maxAttempts: 2, offerTimeout: .seconds(90)),
         ]
         #expect(try BrokerConfiguration.parse(yaml: yaml) == expected)
@@ -111,12 +115,11 @@ struct ConfigurationTests {
                   answer_targets: 2h
                 """)
         #expect(config.core.departments.map(\.name) == CoreConfiguration.defaultDepartmentNames)
+        let twoHours = Dictionary(uniqueKeysWithValues: Priority.allCases.map { ($0, Duration.seconds(7200)) })
         for department in config.core.departments {
             #expect(department.maxAttempts == 7)
             #expect(department.offerTimeout == .seconds(30))
-            #expect(department.answerTargets == Dictionary(uniqueKeysWithValues: Priority.allCases.map {
-                ($0, Duration.seconds(7200))
-            }))
+            #expect(department.answerTargets == twoHours)
         }
     }
 
@@ -165,12 +168,14 @@ struct ConfigurationTests {
             liveness: 5
             """, .unknownKey, line: 2, column: 1, keyPath: "liveness", mentioning: "it belongs under 'heartbeat'")
         try expectRefusal(
+            "LOG:\n  level: info\n", .unknownKey, line: 1, column: 1, keyPath: "LOG", mentioning: "did you mean 'log'?")
+        try expectRefusal(
             """
             departments:
               claims:
                 descripton: Claims
             """, .unknownKey, line: 3, column: 5, keyPath: "departments.claims.descripton",
-            mentioning: "did you mean 'description'?")
+            mentioning: "unknown key 'descripton' in departments.claims; did you mean 'description'?")
     }
 
     @Test("a value of the wrong type is refused at the value")
@@ -200,6 +205,13 @@ struct ConfigurationTests {
               max_attempts: 3
             """, .wrongType, line: 2, column: 17, keyPath: "departments.max_attempts",
             mentioning: "put it under 'defaults:'")
+        try expectRefusal(
+            """
+            departments:
+              - claims
+              - billing
+            """, .wrongType, line: 2, column: 3, keyPath: "departments",
+            mentioning: "expected a mapping of department names, not a list")
         try expectRefusal(
             """
             defaults:
@@ -318,6 +330,21 @@ struct ConfigurationTests {
               bodies: false
               level: debug
             """, .duplicate, line: 4, column: 3, keyPath: "log.level", mentioning: "(first at line 2, column 3)")
+        try expectRefusal(
+            """
+            departments:
+              claims:
+                answer_targets: {urgent: 1h, urgent: 2h}
+            """, .duplicate, line: 3, column: 34, keyPath: "departments.claims.answer_targets.urgent",
+            mentioning: "'urgent' is given twice (first at line 3, column 22)")
+        try expectRefusal(
+            """
+            departments:
+              billing: {}
+              billing: {}
+              billing: {}
+            """, .duplicate, line: 3, column: 3, keyPath: "departments.billing",
+            mentioning: "department 'billing' is given twice (first at line 2, column 3)")
     }
 
     // MARK: Files
@@ -345,7 +372,8 @@ struct ConfigurationTests {
         #expect(error.kind == .unreadable)
         #expect(error.source == missing)
         #expect(error.line == nil)
-        #expect(error.description == "\(missing): cannot read the configuration file: No such file or directory (errno 2)")
+        #expect(
+            error.description == "\(missing): cannot read the configuration file: No such file or directory (errno 2)")
 
         let asDirectory = try #require(throws: ConfigurationError.self) {
             try BrokerConfiguration.load(contentsOf: directory.path)

@@ -193,3 +193,24 @@ struct LivenessTests {
         #expect(h.heartbeat(.w1).isEmpty)
     }
 }
+
+@Suite("Worker re-registration")
+struct ReRegistrationTests {
+    @Test("a worker that reconnects with the same identity leaves no stale expiry timers behind")
+    func reconnectsDoNotPileUpTimers() {
+        var h = Harness()
+        for _ in 0..<20 {
+            _ = h.ready(.w1, credit: 1)
+            _ = h.disconnect(.w1)
+        }
+        _ = h.ready(.w1, credit: 1)
+        // Let every stale timer fire once, while the worker keeps heartbeating.
+        for _ in 0..<4 {
+            _ = h.advance(by: .milliseconds(2500))
+            #expect(h.heartbeat(.w1).isEmpty)
+        }
+        // One heartbeat timer and one expiry timer for the live registration.
+        #expect(h.core.timers.count == 2)
+        #expect(h.core.workerCount == 1)
+    }
+}

@@ -58,6 +58,9 @@ public enum DurationParser {
                 }
             }
             guard !whole.isEmpty else {
+                if characters[index] == " " || characters[index] == "\t" {
+                    throw refuse("unexpected ' '; write e.g. 1h30m, without spaces")
+                }
                 throw refuse("expected a number at '\(String(characters[index...]))'; e.g. 30s, 1h30m")
             }
             // The unit: letters.
