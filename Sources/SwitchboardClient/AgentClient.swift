@@ -6,6 +6,7 @@ import ZeroMQ
 
 /// The agent-side library: submit a request, get a ticket, await the answer, ask a ticket's status,
 /// cancel. All calls are `async` and safe to make from any task; one background thread owns the socket.
+/// A call whose task is cancelled stops waiting and throws `CancellationError`.
 public final class AgentClient: Sendable {
     public let endpoint: String
     private let logger: Logger
@@ -89,9 +90,9 @@ public final class AgentClient: Sendable {
     /// Cancels a ticket; returns its status afterwards (state `cancelled`).
     public func cancel(ticket: String, timeout: Duration = .seconds(10)) async throws -> TicketStatus {
         try await wait(timeout: timeout, what: "CANCEL of \(ticket)") { state, id, continuation in
-            state.statuses[ticket, default: []].append((id, continuation))
+            state.cancels[ticket, default: []].append((id, continuation))
         } remove: { waiters, id in
-            waiters.statuses.removeWaiter(ticket, id)
+            waiters.cancels.removeWaiter(ticket, id)
         } send: {
             .cancel(ticket: ticket)
         }
@@ -125,17 +126,23 @@ public final class AgentClient: Sendable {
             waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.timeout(what))
         }
         defer { timer.cancel() }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
-            let closed = waiters.withLock { state -> Bool in
-                if state.closed { return true }
-                register(&state, id, continuation)
-                return false
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
+                let refusal = waiters.withLock { state -> Error? in
+                    if state.closed { return SwitchboardClientError.closed }
+                    // Checked under the lock: a cancellation handler that ran before this found nothing to end.
+                    if Task.isCancelled { return CancellationError() }
+                    register(&state, id, continuation)
+                    return nil
+                }
+                if let refusal {
+                    continuation.resume(throwing: refusal)
+                } else if !thread.mailbox.post(.send(message)) {
+                    waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.closed)
+                }
             }
-            if closed {
-                continuation.resume(throwing: SwitchboardClientError.closed)
-            } else if !thread.mailbox.post(.send(message)) {
-                waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.closed)
-            }
+        } onCancel: {
+            waiters.withLock { remove(&$0, id) }?.resume(throwing: CancellationError())
         }
     }
 

@@ -30,18 +30,25 @@ enum AgentInbox {
         case let .status(ticket, infoBytes, answer):
             guard let info = try? JSONCoding.decode(RequestStatus.self, from: infoBytes) else {
                 let error = SwitchboardClientError.protocolViolation("STATUS for \(ticket) has an unreadable body")
-                waiters.withLock { $0.statuses.popWaiter(ticket) }?.resume(throwing: error)
+                waiters.withLock { $0.statuses.popWaiter(ticket) ?? $0.cancels.popWaiter(ticket) }?
+                    .resume(throwing: error)
                 return
             }
             let (status, answerWaiters) = waiters.withLock { state in
-                (state.statuses.popWaiter(ticket), info.state.isFinal ? state.answers.takeWaiters(ticket) : [])
+                // Only a STATUS saying `cancelled` can be the reply to a CANCEL; any other is the reply to a
+                // STATUS query (from status() or from answer()'s polling) and must not end a cancel() call.
+                let waiter = info.state == .cancelled
+                    ? state.cancels.popWaiter(ticket) ?? state.statuses.popWaiter(ticket)
+                    : state.statuses.popWaiter(ticket)
+                return (waiter, info.state.isFinal ? state.answers.takeWaiters(ticket) : [])
             }
             status?.resume(returning: TicketStatus(info: info, answer: answer))
             for waiter in answerWaiters {
                 if info.state == .answered, let answer {
                     waiter.resume(returning: answer)
                 } else {
-                    let code: StatusCode = info.state == .cancelled ? .gone : .deadLettered
+                    let code: StatusCode = info.state == .cancelled ? .gone
+                        : info.isRejection ? .rejected : .deadLettered
                     waiter.resume(throwing: SwitchboardClientError.requestFailed(
                         ticket: ticket, status: code, reason: info.reason ?? info.state.rawValue))
                 }
@@ -69,7 +76,11 @@ enum AgentInbox {
         }
         let (submits, status, answers) = waiters.withLock { state in
             let submits = state.submits.takeWaiters(reference)
-            let statusWaiter = submits.isEmpty ? state.statuses.popWaiter(reference) : nil
+            // 409 (already-final) answers only CANCEL; other errors answer STATUS first.
+            let statusWaiter: CheckedContinuation<TicketStatus, Error>? =
+                !submits.isEmpty ? nil
+                : status == .conflict ? state.cancels.popWaiter(reference) ?? state.statuses.popWaiter(reference)
+                : state.statuses.popWaiter(reference) ?? state.cancels.popWaiter(reference)
             // An unknown ticket will never be answered either.
             let answers = status == .notFound && submits.isEmpty ? state.answers.takeWaiters(reference) : []
             return (submits, statusWaiter, answers)
@@ -80,5 +91,13 @@ enum AgentInbox {
         submits.forEach { $0.resume(throwing: error) }
         status?.resume(throwing: error)
         answers.forEach { $0.resume(throwing: error) }
+    }
+}
+
+extension RequestStatus {
+    /// Whether the department refused the request (REJECT): PROTOCOL.md §8 dead-letters it with the reason
+    /// `rejected by <department>: <reason>`, and the agent it is pushed to gets `422 rejected`.
+    var isRejection: Bool {
+        state == .deadLettered && reason?.hasPrefix("rejected by ") == true
     }
 }

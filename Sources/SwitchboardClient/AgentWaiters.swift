@@ -7,6 +7,8 @@ struct AgentWaiters: Sendable {
     var submits: [String: [Waiter<Submission>]] = [:]
     var answers: [String: [Waiter<[UInt8]>]] = [:]
     var statuses: [String: [Waiter<TicketStatus>]] = [:]
+    /// cancel() calls: kept apart from `statuses`, so a STATUS reply meant for a query cannot end them.
+    var cancels: [String: [Waiter<TicketStatus>]] = [:]
     var pings: [Waiter<Void>] = []
     var closed = false
     private var lastID: UInt64 = 0
@@ -23,11 +25,12 @@ struct AgentWaiters: Sendable {
             submits = [:]
             answers = [:]
             statuses = [:]
+            cancels = [:]
             pings = []
         }
         return PendingWaiters(
             submits: submits.values.flatMap { $0.map(\.1) }, answers: answers.values.flatMap { $0.map(\.1) },
-            statuses: statuses.values.flatMap { $0.map(\.1) }, pings: pings.map(\.1))
+            statuses: (statuses.values.flatMap { $0 } + cancels.values.flatMap { $0 }).map(\.1), pings: pings.map(\.1))
     }
 }
 

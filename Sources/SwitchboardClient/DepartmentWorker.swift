@@ -53,14 +53,26 @@ public final class DepartmentWorker: Sendable {
         let context = try Context()
         defer { context.shutdown() }
         let session = WorkerSession(worker: self, context: context, handler: handler)
+        // The thread reports a failure as a SocketThreadError (text only); keep the session's own error, so a
+        // refused registration reaches the caller as a WorkerRegistrationError.
+        let failure = Locked<(any Error)?>(nil)
         try await thread.start { ready in
             ready()
-            try session.run(mailbox: self.thread.mailbox)
+            do {
+                try session.run(mailbox: self.thread.mailbox)
+            } catch {
+                failure.withLock { $0 = error }
+                throw error
+            }
         }
-        try await withTaskCancellationHandler {
-            try await thread.join()
-        } onCancel: {
-            self.stop()
+        do {
+            try await withTaskCancellationHandler {
+                try await thread.join()
+            } onCancel: {
+                self.stop()
+            }
+        } catch {
+            throw failure.withLock { $0 } ?? error
         }
     }
 
