@@ -28,9 +28,11 @@ struct MalformedMessageTests {
     func rateLimiter() {
         var limiter = RateLimiter(perSecond: 3)
         let second = Timestamp(milliseconds: 10_000)
-        let allowed = (0..<5).map { _ in limiter.allow(now: second) }
+        var allowed: [Bool] = []
+        for _ in 0..<5 { allowed.append(limiter.allow(now: second)) }
         #expect(allowed == [true, true, true, false, false])
         #expect(limiter.suppressed == 2)
-        #expect(limiter.allow(now: Timestamp(milliseconds: 11_000)))
+        let nextSecond = limiter.allow(now: Timestamp(milliseconds: 11_000))
+        #expect(nextSecond)
     }
 }
