@@ -34,7 +34,8 @@ struct WorkerTests {
 
             gate.open()
             for (index, ticket) in tickets.enumerated() {
-                #expect(try await client.answer(ticket: ticket, timeout: .seconds(5)) == Array("claim \(index + 1)".utf8))
+                let answer = try await client.answer(ticket: ticket, timeout: .seconds(5))
+                #expect(answer == Array("claim \(index + 1)".utf8))
             }
             #expect(meter.started == 4)
             #expect(meter.peak == 2)
@@ -80,7 +81,8 @@ struct WorkerTests {
 
             try await first.stop()
 
-            #expect(try await client.answer(ticket: submission.ticket, timeout: .seconds(5)) == Array("from second".utf8))
+            let answer = try await client.answer(ticket: submission.ticket, timeout: .seconds(5))
+            #expect(answer == Array("from second".utf8))
             #expect(firstSaw.all.map(\.attempt) == [1])
             #expect(secondSaw.all.map(\.ticket) == [submission.ticket])
             #expect(secondSaw.all.map(\.attempt) == [2])

@@ -10,7 +10,9 @@ daemon=$!
 "$BIN/switchboard" serve --department eligibility --department claims --capacity 4 --name demo-bot \
   -- "$HERE/demo-bot.sh" &
 bot=$!
-trap 'kill -TERM $bot 2>/dev/null; kill -TERM $daemon 2>/dev/null; wait' INT TERM EXIT
+stop() { kill -TERM $bot $daemon 2>/dev/null; wait; }
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 echo
 echo "== demo: switchboard ask --department eligibility \"Is member M-1001 covered for an MRI?\""

@@ -35,13 +35,14 @@ func result<Value: Sendable>(
             if first { continuation.resume(returning: result) }
         }
         let timer = Task {
-            try? await Task.sleep(for: limit)
+            // Cancelled: the task finished first.
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
             resume(.failure(WaitTimedOut(what: what, limit: limit)))
         }
         Task {
             let result = await task.result
-            timer.cancel()
             resume(result)
+            timer.cancel()
         }
     }
     if case .failure(let error) = outcome, error is WaitTimedOut { task.cancel() }
