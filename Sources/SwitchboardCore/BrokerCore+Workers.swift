@@ -148,6 +148,11 @@ extension BrokerCore {
             emit(.sendToWorker(peer, workerError(
                 ticket, target == request.department ? .badRequest : .notFound,
                 target == request.department ? "same-department" : "unknown-department", message)))
+            // The worker has let go of the request; it goes back to its own queue (the attempt counts, so a bot
+            // that keeps transferring to a wrong department ends in the dead letters, not in a loop).
+            workers[peer.id]?.inFlight.remove(ticket)
+            requeue(ticket: ticket, reason: "transfer refused: \(message)", now: now)
+            fill(workerID: peer.id, now: now)
             return finishWorkerMessage(peer, known: known)
         }
         workers[peer.id]?.inFlight.remove(ticket)

@@ -63,7 +63,7 @@ struct TransferTests {
         #expect(h.core.queuedCount(department: "billing") == 0)
     }
 
-    @Test("unknown target department: ERROR 404 to the worker, the request stays with it")
+    @Test("unknown target department: ERROR 404 to the worker, the request goes back to its own queue")
     func unknownTargetDepartment() throws {
         var h = Harness(Self.configuration)
         _ = h.ready(.w1, ["claims"], credit: 1)
@@ -71,7 +71,8 @@ struct TransferTests {
         _ = h.accept(.w1, ticket)
 
         let actions = h.transfer(.w1, ticket, to: "dental")
-        #expect(actions.records.isEmpty)
+        #expect(actions.recordTypes == [.requestRequeued, .requestOffered])
+        #expect(actions.records(.requestRequeued).first?.reason?.hasPrefix("transfer refused: department 'dental'") == true)
         let errors = actions.workerErrors(to: .w1)
         #expect(errors.count == 1)
         let error = try #require(errors.first)
@@ -81,25 +82,43 @@ struct TransferTests {
         #expect(error.detail.message.contains("'dental'"))
         #expect(error.detail.message.contains("billing, claims, eligibility, pharmacy, provider-relations"))
 
-        #expect(h.core.state(of: ticket) == .accepted)
+        // Re-offered (the only worker is w1) as attempt 2, still in claims.
+        #expect(actions.offers == [Offer(.w1, ticket, attempt: 2)])
+        #expect(h.core.state(of: ticket) == .offered)
         #expect(h.held(by: .w1) == [ticket])
         #expect(try h.status(ticket).info.department == "claims")
         #expect(h.answer(.w1, ticket).answers(to: .agent).count == 1)
     }
 
-    @Test("transfer to its own department: ERROR 400, the request stays")
+    @Test("a bot that keeps transferring to a wrong department ends in the dead letters after max attempts")
+    func repeatedBadTransfers() throws {
+        var h = Harness()
+        _ = h.ready(.w1, ["claims"], credit: 1)
+        let ticket = try h.open("r-1")
+        var last: [CoreAction] = []
+        for _ in 1...5 {
+            _ = h.accept(.w1, ticket)
+            last = h.transfer(.w1, ticket, to: "dental")
+        }
+        #expect(last.recordTypes == [.requestDeadLettered])
+        #expect(h.core.state(of: ticket) == .deadLettered)
+        #expect(last.agentErrors(to: .agent).map(\.status) == [.deadLettered])
+        #expect(h.held(by: .w1).isEmpty)
+    }
+
+    @Test("transfer to its own department: ERROR 400, the request is requeued")
     func sameDepartment() throws {
         var h = Harness(Self.configuration)
         _ = h.ready(.w1, ["claims"], credit: 1)
         let ticket = try h.open("r-1")
         _ = h.accept(.w1, ticket)
         let actions = h.transfer(.w1, ticket, to: "claims")
-        #expect(actions.records.isEmpty)
+        #expect(actions.recordTypes == [.requestRequeued, .requestOffered])
         let error = try #require(actions.workerErrors(to: .w1).first)
         #expect(error.status == .badRequest)
         #expect(error.reference == ticket)
         #expect(error.detail.error == "same-department")
-        #expect(h.core.state(of: ticket) == .accepted)
+        #expect(h.core.state(of: ticket) == .offered)
         #expect(h.held(by: .w1) == [ticket])
     }
 
