@@ -95,9 +95,8 @@ enum AgentInbox {
 }
 
 extension RequestStatus {
-    /// Whether the department refused the request (REJECT): PROTOCOL.md §8 dead-letters it with the reason
-    /// `rejected by <department>: <reason>`, and the agent it is pushed to gets `422 rejected`.
+    /// Whether the department refused the request (REJECT), as opposed to the broker giving up on it.
     var isRejection: Bool {
-        state == .deadLettered && reason?.hasPrefix("rejected by ") == true
+        state == .deadLettered && failure == "rejected"
     }
 }

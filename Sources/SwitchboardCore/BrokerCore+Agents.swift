@@ -97,7 +97,7 @@ extension BrokerCore {
             worker: worker, reason: request.reason,
             updates: request.updates, submittedAt: request.submittedAt.iso8601,
             updatedAt: request.updatedAt.iso8601, deadline: request.deadline.iso8601,
-            answeredAt: request.answeredAt?.iso8601)
+            answeredAt: request.answeredAt?.iso8601, failure: request.failure)
         return .status(ticket: request.ticket, info: JSONCoding.encode(info), answer: request.answer)
     }
 

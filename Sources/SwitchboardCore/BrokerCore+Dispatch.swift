@@ -102,6 +102,7 @@ extension BrokerCore {
     mutating func deadLetter(ticket: String, reason: String, status: StatusCode = .deadLettered, now: Timestamp) {
         guard requests[ticket] != nil else { return }
         finish(ticket: ticket, state: .deadLettered, reason: reason, now: now)
+        requests[ticket]!.failure = status == .rejected ? "rejected" : "max_attempts"
         let finished = requests[ticket]!
         emit(.record(change(.requestDeadLettered, finished, now: now)))
         if let agent = finished.agent {

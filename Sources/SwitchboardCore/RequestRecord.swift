@@ -22,6 +22,8 @@ struct RequestRecord: Sendable {
     var answeredAt: Timestamp?
     var answer: [UInt8]?
     var reason: String?
+    /// Why a dead-lettered request failed: `rejected` or `max_attempts`.
+    var failure: String?
     var updates: Int = 0
     /// Submission order: the last tie-breaker in the queue.
     let sequence: UInt64

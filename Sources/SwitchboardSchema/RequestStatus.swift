@@ -12,6 +12,8 @@ public struct RequestStatus: Codable, Sendable, Equatable {
     public var worker: String?
     /// Why it was dead-lettered or cancelled.
     public var reason: String?
+    /// For a dead-lettered request, why in one word: `rejected` (the department refused it) or `max_attempts`.
+    public var failure: String?
     /// Number of interim updates received.
     public var updates: Int
     /// RFC 3339 times, UTC, millisecond precision.
@@ -23,7 +25,7 @@ public struct RequestStatus: Codable, Sendable, Equatable {
     public init(
         ticket: String, requestID: String, department: String, priority: Priority, state: RequestState,
         attempts: Int, worker: String?, reason: String?, updates: Int, submittedAt: String, updatedAt: String,
-        deadline: String?, answeredAt: String?
+        deadline: String?, answeredAt: String?, failure: String? = nil
     ) {
         self.ticket = ticket
         self.requestId = requestID
@@ -38,5 +40,6 @@ public struct RequestStatus: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
         self.deadline = deadline
         self.answeredAt = answeredAt
+        self.failure = failure
     }
 }

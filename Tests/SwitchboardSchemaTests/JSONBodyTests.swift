@@ -66,7 +66,7 @@ struct JSONCodingTests {
         ticket: "T-038FEASF7P000", requestID: "req/1", department: "claims", priority: .high, state: .deadLettered,
         attempts: 5, worker: "claims-bot-1", reason: "gave up", updates: 2, submittedAt: "2026-11-18T11:06:40.123Z",
         updatedAt: "2026-11-18T11:09:00.000Z", deadline: "2026-11-18T12:06:40.123Z",
-        answeredAt: "2026-11-18T11:08:00.000Z")
+        answeredAt: "2026-11-18T11:08:00.000Z", failure: "max_attempts")
 
     static var event: EventRecord {
         var event = EventRecord(type: .requestTransferred, at: "2026-11-18T11:06:40.123Z", sequence: 7)
@@ -88,7 +88,7 @@ struct JSONCodingTests {
     func requestStatus() throws {
         let bytes = JSONCoding.encode(Self.status)
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"answered_at":"2026-11-18T11:08:00.000Z","attempts":5,"#
-            + #""deadline":"2026-11-18T12:06:40.123Z","department":"claims","priority":"high","reason":"gave up","#
+            + #""deadline":"2026-11-18T12:06:40.123Z","department":"claims","failure":"max_attempts","priority":"high","reason":"gave up","#
             + #""request_id":"req/1","state":"dead_lettered","submitted_at":"2026-11-18T11:06:40.123Z","#
             + #""ticket":"T-038FEASF7P000","updated_at":"2026-11-18T11:09:00.000Z","updates":2,"#
             + #""worker":"claims-bot-1"}"#)
@@ -160,6 +160,7 @@ struct SchemaFileTests {
         minimal.reason = nil
         minimal.deadline = nil
         minimal.answeredAt = nil
+        minimal.failure = nil
         try check("status.schema.json", full: JSONCodingTests.status, minimal: minimal)
         let schema = try GoldenVectors.schema("status.schema.json")
         #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
