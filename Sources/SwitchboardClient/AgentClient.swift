@@ -121,11 +121,9 @@ public final class AgentClient: Sendable {
         let message = send()
         let waiters = self.waiters
         let id = waiters.withLock { $0.nextID() }
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.timeout(what))
-        }
-        defer { timer.cancel() }
+        // The timer starts once the waiter is registered, so even a zero timeout finds something to end.
+        let timer = Locked<Task<Void, Never>?>(nil)
+        defer { timer.withLock { $0?.cancel() } }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
                 let refusal = waiters.withLock { state -> Error? in
@@ -137,7 +135,16 @@ public final class AgentClient: Sendable {
                 }
                 if let refusal {
                     continuation.resume(throwing: refusal)
-                } else if !thread.mailbox.post(.send(message)) {
+                    return
+                }
+                timer.withLock {
+                    $0 = Task {
+                        try? await Task.sleep(for: timeout)
+                        if Task.isCancelled { return }
+                        waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.timeout(what))
+                    }
+                }
+                if !thread.mailbox.post(.send(message)) {
                     waiters.withLock { remove(&$0, id) }?.resume(throwing: SwitchboardClientError.closed)
                 }
             }

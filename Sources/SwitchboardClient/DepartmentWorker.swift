@@ -47,7 +47,8 @@ public final class DepartmentWorker: Sendable {
         self.logger = logger ?? Logger(label: "switchboard.worker", factory: { _ in SwiftLogNoOpLogHandler() })
     }
 
-    /// Serves until ``stop()`` is called or the task is cancelled; throws if the broker refuses the
+    /// Serves until ``stop()`` is called or the task is cancelled (call it once per instance; make a new
+    /// worker to serve again); throws if the broker refuses the
     /// registration (for example an unknown department).
     public func run(handler: @escaping Handler) async throws {
         let context = try Context()
