@@ -89,14 +89,12 @@ public final class Broker: Service {
             var poller = Poller()
             poller.add(router)
             poller.add(fileDescriptor: mailbox.fileDescriptor)
+            var moreWaiting = false
             while true {
-                let readable = try poller.poll(timeoutMilliseconds: loop.pollTimeout(now: Timestamp.now()))
-                if readable[0] {
-                    // Drain in batches, checking timers between them so a flood cannot starve them.
-                    while try loop.readMessages() > 0 {
-                        if loop.timersDue(now: Timestamp.now()) { break }
-                    }
-                }
+                let timeout = moreWaiting ? 0 : loop.pollTimeout(now: Timestamp.now())
+                let readable = try poller.poll(timeoutMilliseconds: timeout)
+                // One batch per turn, so that under a flood timers and the mailbox still get their turn.
+                moreWaiting = try readable[0] && loop.readMessages() == BrokerLoop.batchSize
                 if readable[1], mailbox.drain().contains(where: { if case .stop = $0 { true } else { false } }) {
                     loop.shutdown()
                     logger.info("stopping: workers told to disconnect")

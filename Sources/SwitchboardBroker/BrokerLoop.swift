@@ -26,10 +26,13 @@ struct BrokerLoop {
         self.logBodies = configuration.logBodies
     }
 
-    /// Reads every waiting message (up to a batch) and handles each. Returns how many were read.
-    mutating func readMessages(maxBatch: Int = 256) throws -> Int {
+    /// Messages handled per turn of the broker loop before timers and the mailbox are looked at.
+    static let batchSize = 256
+
+    /// Reads waiting messages (up to a batch) and handles each. Returns how many were read.
+    mutating func readMessages() throws -> Int {
         var count = 0
-        while count < maxBatch, let message = try router.receive(dontWait: true) {
+        while count < BrokerLoop.batchSize, let message = try router.receive(dontWait: true) {
             count += 1
             handle(message, now: Timestamp.now())
         }
