@@ -9,12 +9,13 @@ BIN        := .build/debug
 
 all: build
 
-# libzmq (and pkg-config, which SwiftPM uses to find it). apt-get runs only when something is missing.
+# libzmq and SQLite (and pkg-config, which SwiftPM uses to find libzmq). apt-get runs only when something is missing.
 deps:
-	@if ! pkg-config --exists libzmq 2>/dev/null; then \
-		echo "installing libzmq3-dev and pkg-config"; \
+	@if ! pkg-config --exists libzmq sqlite3 2>/dev/null; then \
+		echo "installing libzmq3-dev, libsqlite3-dev and pkg-config"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libzmq3-dev pkg-config; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libzmq3-dev libsqlite3-dev pkg-config; \
 	fi
 
 build: deps

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,9 +35,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SwitchboardStore",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardSchema",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "SwitchboardBroker",
             dependencies: [
-                "ZeroMQ", "SwitchboardSchema", "SwitchboardCore",
+                "ZeroMQ", "SwitchboardSchema", "SwitchboardCore", "SwitchboardStore",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -69,6 +78,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SwitchboardSchemaTests", dependencies: ["SwitchboardSchema"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardBrokerTests", dependencies: ["SwitchboardBroker", "ZeroMQ"]),
         .testTarget(name: "SwitchboardClientTests", dependencies: ["SwitchboardClient", "SwitchboardBroker"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SwitchboardSchema"]),

@@ -2,72 +2,90 @@ import Logging
 import ServiceLifecycle
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardStore
 import ZeroMQ
 
-/// The running broker, as a ServiceLifecycle `Service`: binds the endpoints, routes until graceful
-/// shutdown (SIGTERM, SIGINT), then tells workers it is leaving and returns.
+/// The running broker, as a ServiceLifecycle `Service`: opens the ledger, recovers what it holds, binds
+/// the endpoints, routes until graceful shutdown (SIGTERM, SIGINT) or cancellation, then delivers what is
+/// durable, tells workers it is leaving, and returns.
 ///
-/// Threads: one broker thread owns the ROUTER socket and Core; one publisher thread owns the events
-/// socket. They talk through mailboxes, never by sharing state.
+/// Threads: the broker thread owns the ROUTER socket and Core; the ledger writer thread owns the ledger's
+/// writes and the events socket. They talk through mailboxes, never by sharing state.
 public final class Broker: Service {
     public let configuration: BrokerConfiguration
     private let logger: Logger
-    private let thread = SocketThread<Command>(name: "switchboard-broker")
+    private let thread = SocketThread<BrokerMessage>(name: "switchboard-broker")
     private let readiness = OneShot<Bool>()
 
-    enum Command: Sendable {
-        case stop
-    }
+    /// How long a graceful stop waits for the ledger to confirm what is already promised.
+    static let drainTimeout: Duration = .seconds(5)
 
     public init(configuration: BrokerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Returns once the endpoints are bound (true) or binding failed (false).
+    /// Returns once the endpoints are bound (true) or start-up failed (false).
     public func waitUntilReady() async -> Bool {
         await readiness.value
     }
 
     public func run() async throws {
-        let context = try Context()
-        defer { context.shutdown() }
-        let publisher = EventPublisher(endpoint: configuration.eventsEndpoint, context: context, logger: logger)
         do {
-            try await publisher.start()
-            do {
-                try await startBrokerThread(context: context, publisher: publisher)
-            } catch {
-                try? await publisher.stop()
-                throw error
-            }
+            try await start()
         } catch {
             readiness.fulfil(false)
+            throw error
+        }
+    }
+
+    private func start() async throws {
+        let ledger = try Ledger(directory: configuration.dataDirectory, durability: configuration.durability)
+        let recovery = try Recovery.load(from: ledger, logger: logger)
+        let context = try Context()
+        defer { context.shutdown() }
+        let writer = LedgerWriter(
+            ledger: ledger, eventsEndpoint: configuration.eventsEndpoint, retention: configuration.core.retention,
+            context: context, logger: logger)
+        try await writer.start(broker: thread.mailbox)
+        do {
+            try await startBrokerThread(context: context, writer: writer, recovery: recovery)
+        } catch {
+            try? await writer.stop()
             throw error
         }
         logger.info(
             "switchboardd ready",
             metadata: [
                 "endpoint": "\(configuration.endpoint)", "events": "\(configuration.eventsEndpoint)",
+                "ledger": "\(ledger.path)", "durability": "\(configuration.durability.rawValue)",
+                "recovered": "\(recovery.open.count)",
                 "departments": "\(configuration.core.departments.map(\.name).joined(separator: ","))",
             ])
         readiness.fulfil(true)
         let mailbox = thread.mailbox
-        // Graceful shutdown (SIGTERM) and task cancellation both stop intake the same way.
-        try await withTaskCancellationHandler {
-            try await withGracefulShutdownHandler {
-                try await thread.join()
-            } onGracefulShutdown: {
+        let outcome: Result<Void, Error>
+        do {
+            // Graceful shutdown (SIGTERM) and task cancellation both stop intake the same way.
+            try await withTaskCancellationHandler {
+                try await withGracefulShutdownHandler {
+                    try await thread.join()
+                } onGracefulShutdown: {
+                    mailbox.post(.stop)
+                }
+            } onCancel: {
                 mailbox.post(.stop)
             }
-        } onCancel: {
-            mailbox.post(.stop)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
-        try await publisher.stop()
+        try await writer.stop()
+        try outcome.get()
         logger.info("switchboardd stopped")
     }
 
-    private func startBrokerThread(context: Context, publisher: EventPublisher) async throws {
+    private func startBrokerThread(context: Context, writer: LedgerWriter, recovery: Recovery) async throws {
         let configuration = self.configuration, logger = self.logger, mailbox = thread.mailbox
         try await thread.start { ready in
             let router = try context.socket(.router)
@@ -81,30 +99,59 @@ public final class Broker: Service {
             // Give DISCONNECTs sent at shutdown a moment to leave.
             try router.setLinger(milliseconds: 1000)
             try router.bind(configuration.endpoint)
-            ready()
 
             var loop = BrokerLoop(
                 router: router, core: BrokerCore(configuration: configuration.core, now: Timestamp.now()),
-                configuration: configuration, publisher: publisher, logger: logger)
+                configuration: configuration, writer: writer, logger: logger)
+            loop.perform(recovery.restore(into: &loop.core, now: Timestamp.now()))
+            loop.flushChanges()
+            ready()
+
             var poller = Poller()
             poller.add(router)
             poller.add(fileDescriptor: mailbox.fileDescriptor)
             var moreWaiting = false
+            var stopping: Timestamp?
             while true {
                 let timeout = moreWaiting ? 0 : loop.pollTimeout(now: Timestamp.now())
                 let readable = try poller.poll(timeoutMilliseconds: timeout)
                 // One batch per turn, so that under a flood timers and the mailbox still get their turn.
-                moreWaiting = try readable[0] && loop.readMessages() == BrokerLoop.batchSize
-                if readable[1], mailbox.drain().contains(where: { if case .stop = $0 { true } else { false } }) {
-                    loop.shutdown()
-                    logger.info("stopping: workers told to disconnect")
-                    return
+                // Once stopping, nothing new is read: intake has stopped.
+                moreWaiting = try stopping == nil && readable[0] && loop.readMessages() == BrokerLoop.batchSize
+                if readable[1] {
+                    for message in mailbox.drain() {
+                        switch message {
+                        case .durable(let group):
+                            loop.durable(through: group)
+                        case let .reply(peer, reply):
+                            loop.send(to: peer, agent: reply)
+                        case .ledgerFailed(let reason):
+                            throw LedgerFailure(reason: reason)
+                        case .stop where stopping == nil:
+                            stopping = Timestamp.now()
+                            loop.shutdown()
+                            logger.info("stopping: intake closed, workers told to disconnect")
+                        case .stop:
+                            break
+                        }
+                    }
+                }
+                if let since = stopping {
+                    // Leave once everything promised is delivered, or the ledger has had its time.
+                    if loop.heldCount == 0 || Timestamp.now() - since > Broker.drainTimeout { return }
+                    continue
                 }
                 let now = Timestamp.now()
                 if loop.timersDue(now: now) { loop.tick(now: now) }
             }
         }
     }
+}
+
+/// The ledger writer could not commit: the broker stops instead of promising what it cannot keep.
+public struct LedgerFailure: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { "the ledger cannot be written: \(reason)" }
 }
 
 extension BrokerLoop {

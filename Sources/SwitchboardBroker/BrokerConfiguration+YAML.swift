@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardStore
 import Yams
 
 /// Reads the configuration file. Every key is optional; what is left out keeps its default, so an empty file (or one
@@ -9,15 +10,17 @@ import Yams
 /// ```yaml
 /// endpoint: tcp://127.0.0.1:5570      # ROUTER for agents and workers (tcp, ipc, inproc, ws, wss, vmci)
 /// events: tcp://127.0.0.1:5571        # PUB for events; must differ from endpoint
-/// data_dir: ./var
+/// data_dir: ./var                    # the ledger: <data_dir>/switchboard.sqlite
+/// durability: fsync                   # fsync (survives power loss) or os (survives a daemon crash)
+/// retention: 30d                      # how long finished requests are kept; >= 1m
 /// log:
 ///   level: info                       # trace, debug, info, notice, warning, error, critical
 ///   bodies: false                     # bodies may hold members' health information
 /// limits:
 ///   max_body_bytes: 1048576           # 1 ... 67108864
-///   high_water_mark: 100000           # >= 1 (ROUTER send/receive high-water mark)
+///   high_water_mark: 10000            # >= 1 (ROUTER send/receive high-water mark)
 ///   max_open_requests: 1000000        # >= 1
-///   retained_finished_requests: 100000  # >= 0
+///   retained_finished_requests: 10000 # >= 0 (finished requests cached in memory; the rest is read from the ledger)
 /// heartbeat:
 ///   interval: 2.5s                    # 10ms ... 5m
 ///   liveness: 3                       # 1 ... 100
@@ -55,7 +58,8 @@ extension BrokerConfiguration {
 
     /// Every key the file may hold, by section. `<name>` stands for a department's name.
     static let configurationKeys: [(section: String, keys: [String])] = [
-        ("", ["endpoint", "events", "data_dir", "log", "limits", "heartbeat", "defaults", "departments"]),
+        ("", ["endpoint", "events", "data_dir", "durability", "retention", "log", "limits", "heartbeat", "defaults",
+              "departments"]),
         ("log", ["level", "bodies"]),
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),
         ("heartbeat", ["interval", "liveness"]),
@@ -110,6 +114,19 @@ private struct ConfigurationReader {
             guard !config.dataDirectory.isEmpty else {
                 throw failure(.invalidValue, at: entry, "give a directory, e.g. ./var or /var/lib/switchboard")
             }
+        }
+        if let entry = top["durability"] {
+            let text = try string(entry)
+            guard let durability = Durability(rawValue: text) else {
+                throw failure(
+                    .invalidValue, at: entry,
+                    "durability must be 'fsync' (a commit survives power loss) or 'os' (it survives a crash of the "
+                        + "daemon); got '\(text)'")
+            }
+            config.durability = durability
+        }
+        if let entry = top["retention"] {
+            config.core.retention = try duration(entry, in: .seconds(60)...(.seconds(100 * 365 * 86_400)))
         }
         if let section = top["log"] {
             let log = try fields(of: section.value, path: section.path, section: "log")

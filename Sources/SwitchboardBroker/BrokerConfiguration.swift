@@ -1,5 +1,6 @@
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardStore
 
 /// The daemon's whole configuration, with the defaults it runs with when there is no file.
 /// `BrokerConfiguration+YAML.swift` reads it from YAML and lists every key; `deploy/switchboard.yaml`
@@ -9,10 +10,13 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var endpoint: String = "tcp://127.0.0.1:5570"
     /// The PUB endpoint events are published on.
     public var eventsEndpoint: String = "tcp://127.0.0.1:5571"
-    /// Where the daemon keeps its state (the ledger, from the next release on).
+    /// Where the daemon keeps its ledger (`switchboard.sqlite`).
     public var dataDirectory: String = "./var"
+    /// `fsync`: a commit survives power loss (SQLite synchronous=FULL). `os`: it survives a crash of the
+    /// daemon but not of the machine (synchronous=NORMAL), and commits are cheaper.
+    public var durability: Durability = .fsync
     /// Queues, workers and heartbeats.
-    public var core = CoreConfiguration()
+    public var core = CoreConfiguration(retainedFinishedRequests: 10_000, ledgerBacked: true)
     /// Frame size limits.
     public var limits = ProtocolLimits()
     /// Log level: trace, debug, info, notice, warning, error, critical.
@@ -20,7 +24,7 @@ public struct BrokerConfiguration: Sendable, Equatable {
     /// Log request and answer bodies (never by default: they may hold members' health information).
     public var logBodies: Bool = false
     /// Messages queued per peer before the broker drops (ROUTER high-water mark).
-    public var highWaterMark: Int32 = 100_000
+    public var highWaterMark: Int32 = 10_000
 
     public init() {}
 }

@@ -1,3 +1,4 @@
+import DequeModule
 import Logging
 import SwitchboardCore
 import SwitchboardSchema
@@ -9,19 +10,32 @@ struct BrokerLoop {
     let router: Socket
     var core: BrokerCore
     let limits: ProtocolLimits
-    let publisher: EventPublisher
+    let writer: LedgerWriter
     let logger: Logger
     let logBodies: Bool
     var stats = BrokerStats()
     var warningLimiter = RateLimiter(perSecond: 20)
-    /// Changes of the current batch, handed to the publisher in one go.
+    /// Changes of the current batch: one group, handed to the ledger writer in one go.
     private var changes: [Change] = []
+    /// Ledger questions of the current batch, posted after its group so they see it.
+    private var queries: [LedgerWriter.Command] = []
+    /// Groups handed to the writer so far, and the last one it reported durable.
+    private(set) var groupsPosted: UInt64 = 0
+    private(set) var durableGroup: UInt64 = 0
+    /// Messages waiting until the group they describe is durable, in the order they were produced.
+    private var outbox = Deque<HeldMessage>()
 
-    init(router: Socket, core: BrokerCore, configuration: BrokerConfiguration, publisher: EventPublisher, logger: Logger) {
+    struct HeldMessage {
+        let group: UInt64
+        let peer: Peer
+        let frames: [[UInt8]]
+    }
+
+    init(router: Socket, core: BrokerCore, configuration: BrokerConfiguration, writer: LedgerWriter, logger: Logger) {
         self.router = router
         self.core = core
         self.limits = configuration.limits
-        self.publisher = publisher
+        self.writer = writer
         self.logger = logger
         self.logBodies = configuration.logBodies
     }
@@ -68,6 +82,12 @@ struct BrokerLoop {
             decoded = try Envelope.decodeToBroker(body, limits: limits)
         } catch {
             refuse(peer: identity, frames: body, error: error, reply: true)
+            // A worker that tried to finish a request with a message we cannot take (an answer over the size
+            // limit, a transfer to a malformed department) has let go of it: it must not stay held forever.
+            if let ticket = MalformedMessage.finishedTicket(in: body) {
+                let peer = Peer(id: identity, delimited: body.first?.isEmpty ?? false)
+                perform(core.abandon(from: peer, ticket: ticket, reason: "\(error.reason) (\(error.status.rawValue))", now: now))
+            }
             return
         }
         let peer = Peer(id: identity, delimited: decoded.delimited)
@@ -92,7 +112,9 @@ struct BrokerLoop {
             perform(core.cancel(from: peer, ticket: ticket, now: now))
         case .heartbeat:
             send(to: peer, agent: .heartbeat)
-        case .accepted, .answer, .update, .status, .error:
+        case .historyQuery(let ticket):
+            queries.append(.history(agent: peer, ticket: ticket))
+        case .accepted, .answer, .update, .status, .error, .history:
             // Decoding with direction .toBroker never yields these.
             break
         }
@@ -105,7 +127,9 @@ struct BrokerLoop {
                 let info = try ReadyInfo.parse(infoBytes)
                 perform(core.ready(from: peer, info: info, now: now))
             } catch {
-                refuse(peer: peer.id, frames: [Signature.workerBytes][...], error: error, reply: true, delimited: peer.delimited)
+                refuse(
+                    peer: peer.id, frames: [Signature.workerBytes][...], error: error, reply: true,
+                    delimited: peer.delimited, reference: "READY")
             }
         case .accept(let ticket):
             perform(core.accept(from: peer, ticket: ticket, now: now))
@@ -128,7 +152,8 @@ struct BrokerLoop {
 
     /// Counts, logs (never the body) and answers a message that could not be decoded.
     private mutating func refuse(
-        peer: [UInt8], frames: ArraySlice<[UInt8]>, error: ProtocolError, reply: Bool, delimited: Bool? = nil
+        peer: [UInt8], frames: ArraySlice<[UInt8]>, error: ProtocolError, reply: Bool, delimited: Bool? = nil,
+        reference: String? = nil
     ) {
         stats.countProtocolError(error.reason)
         if warningLimiter.allow(now: Timestamp.now()) {
@@ -143,7 +168,7 @@ struct BrokerLoop {
         guard reply, !peer.isEmpty else { return }
         let isDelimited = delimited ?? (frames.first?.isEmpty ?? false)
         let content = isDelimited ? frames.dropFirst() : frames
-        let reference = MalformedMessage.reference(in: content)
+        let reference = reference ?? MalformedMessage.reference(in: content)
         let detail = JSONCoding.encode(ErrorDetail(error))
         let target = Peer(id: peer, delimited: isDelimited)
         if MalformedMessage.isFromWorker(content) {
@@ -161,6 +186,7 @@ struct BrokerLoop {
             case let .sendToAgent(peer, message): send(to: peer, agent: message)
             case let .sendToWorker(peer, message): send(to: peer, worker: message)
             case let .record(change): record(change)
+            case let .lookUp(query): queries.append(.lookUp(query))
             }
         }
     }
@@ -177,12 +203,14 @@ struct BrokerLoop {
                     "credit": "\(change.credit ?? 0)", "reason": "\(change.reason ?? "")",
                 ])
         case .requestDeadLettered, .requestRequeued:
-            logger.notice(
-                "\(change.type.rawValue)",
-                metadata: [
-                    "ticket": "\(change.ticket ?? "")", "department": "\(change.department ?? "")",
-                    "attempt": "\(change.attempt ?? 0)", "reason": "\(change.reason ?? "")",
-                ])
+            // Reasons can quote a worker's words about a member (a rejection's stderr): logged only with bodies.
+            var metadata: Logger.Metadata = [
+                "ticket": "\(change.ticket ?? "")", "department": "\(change.department ?? "")",
+                "attempt": "\(change.attempt ?? 0)",
+            ]
+            if let failure = change.failure { metadata["failure"] = "\(failure)" }
+            if logBodies { metadata["reason"] = "\(change.reason ?? "")" }
+            logger.notice("\(change.type.rawValue)", metadata: metadata)
         default:
             logger.debug(
                 "\(change.type.rawValue)",
@@ -190,18 +218,47 @@ struct BrokerLoop {
         }
     }
 
-    private mutating func flushChanges() {
-        guard !changes.isEmpty else { return }
-        publisher.publish(changes)
-        changes.removeAll(keepingCapacity: true)
+    /// Hands the batch's changes to the ledger writer as one group, then its ledger questions.
+    mutating func flushChanges() {
+        if !changes.isEmpty {
+            groupsPosted += 1
+            writer.post(.commit(group: groupsPosted, changes))
+            changes = []
+        }
+        for query in queries { writer.post(query) }
+        queries.removeAll(keepingCapacity: true)
     }
 
-    private mutating func send(to peer: Peer, agent message: AgentMessage) {
-        deliver(to: peer, frames: message.encode())
+    /// The writer made groups up to `group` durable: what was waiting on them goes out, in order.
+    mutating func durable(through group: UInt64) {
+        durableGroup = max(durableGroup, group)
+        while let first = outbox.first, first.group <= durableGroup {
+            outbox.removeFirst()
+            deliver(to: first.peer, frames: first.frames)
+        }
     }
 
-    private mutating func send(to peer: Peer, worker message: WorkerMessage) {
-        deliver(to: peer, frames: message.encode())
+    /// Messages still waiting for the ledger.
+    var heldCount: Int { outbox.count }
+
+    mutating func send(to peer: Peer, agent message: AgentMessage) {
+        sendAfterCommit(to: peer, frames: message.encode())
+    }
+
+    mutating func send(to peer: Peer, worker message: WorkerMessage) {
+        sendAfterCommit(to: peer, frames: message.encode())
+    }
+
+    /// Sends now if nothing it could depend on is still uncommitted; otherwise holds it until it is. A
+    /// message that follows a change in the same batch waits for that batch's group ("accept after commit,
+    /// answer after commit"); any other message waits behind those already held, so order is kept.
+    private mutating func sendAfterCommit(to peer: Peer, frames: [[UInt8]]) {
+        let group = changes.isEmpty ? groupsPosted : groupsPosted + 1
+        if group <= durableGroup && outbox.isEmpty {
+            deliver(to: peer, frames: frames)
+        } else {
+            outbox.append(HeldMessage(group: group, peer: peer, frames: frames))
+        }
     }
 
     private mutating func deliver(to peer: Peer, frames: [[UInt8]]) {
@@ -228,6 +285,20 @@ enum MalformedMessage {
     static func isFromWorker(_ frames: ArraySlice<[UInt8]>) -> Bool {
         guard let signature = frames.first else { return false }
         return signature.starts(with: Array("SWBW".utf8))
+    }
+
+    /// The ticket of a worker ANSWER, TRANSFER or REJECT that failed to decode, if it can be read: the worker
+    /// meant to be done with that request.
+    static func finishedTicket(in frames: ArraySlice<[UInt8]>) -> String? {
+        let content = frames.first?.isEmpty == true ? frames.dropFirst() : frames
+        guard content.first == Signature.workerBytes, content.count >= 3 else { return nil }
+        let command = content[content.startIndex + 1]
+        let finishing: [WorkerCommand] = [.answer, .transfer, .reject]
+        guard command.count == 1, let parsed = WorkerCommand(rawValue: command[0]), finishing.contains(parsed) else {
+            return nil
+        }
+        let ticket = reference(in: content)
+        return ticket.isEmpty ? nil : ticket
     }
 
     /// The request id or ticket (frame 3) if it looks like one, so the client can match the error.

@@ -98,6 +98,17 @@ public final class AgentClient: Sendable {
         }
     }
 
+    /// The ticket's recorded history, oldest change first (from the broker's ledger).
+    public func history(ticket: String, timeout: Duration = .seconds(10)) async throws -> RequestHistory {
+        try await wait(timeout: timeout, what: "HISTORY of \(ticket)") { state, id, continuation in
+            state.histories[ticket, default: []].append((id, continuation))
+        } remove: { waiters, id in
+            waiters.histories.removeWaiter(ticket, id)
+        } send: {
+            .historyQuery(ticket: ticket)
+        }
+    }
+
     /// Round trip to the broker: returns when it answers a HEARTBEAT.
     public func ping(timeout: Duration = .seconds(5)) async throws {
         try await wait(timeout: timeout, what: "HEARTBEAT reply") { state, id, continuation in

@@ -57,7 +57,14 @@ enum AgentInbox {
             handleError(reference: reference, status: status, detail: detail, waiters: waiters, logger: logger)
         case .heartbeat:
             waiters.withLock { state in state.pings.isEmpty ? nil : state.pings.removeFirst().1 }?.resume()
-        case .submit, .statusQuery, .cancel:
+        case let .history(ticket, infoBytes):
+            let waiter = waiters.withLock { $0.histories.popWaiter(ticket) }
+            if let history = try? JSONCoding.decode(RequestHistory.self, from: infoBytes) {
+                waiter?.resume(returning: history)
+            } else {
+                waiter?.resume(throwing: SwitchboardClientError.protocolViolation("HISTORY for \(ticket) has an unreadable body"))
+            }
+        case .submit, .statusQuery, .cancel, .historyQuery:
             break
         }
     }
@@ -74,22 +81,24 @@ enum AgentInbox {
             waiters.withLock { $0.answers.takeWaiters(reference) }.forEach { $0.resume(throwing: failure) }
             return
         }
-        let (submits, status, answers) = waiters.withLock { state in
+        let (submits, status, history, answers) = waiters.withLock { state in
             let submits = state.submits.takeWaiters(reference)
             // 409 (already-final) answers only CANCEL; other errors answer STATUS first.
             let statusWaiter: CheckedContinuation<TicketStatus, Error>? =
                 !submits.isEmpty ? nil
                 : status == .conflict ? state.cancels.popWaiter(reference) ?? state.statuses.popWaiter(reference)
                 : state.statuses.popWaiter(reference) ?? state.cancels.popWaiter(reference)
+            let historyWaiter = submits.isEmpty && statusWaiter == nil ? state.histories.popWaiter(reference) : nil
             // An unknown ticket will never be answered either.
             let answers = status == .notFound && submits.isEmpty ? state.answers.takeWaiters(reference) : []
-            return (submits, statusWaiter, answers)
+            return (submits, statusWaiter, historyWaiter, answers)
         }
-        if submits.isEmpty && status == nil && answers.isEmpty {
+        if submits.isEmpty && status == nil && history == nil && answers.isEmpty {
             logger.warning("error from the broker", metadata: ["reference": "\(reference)", "error": "\(error)"])
         }
         submits.forEach { $0.resume(throwing: error) }
         status?.resume(throwing: error)
+        history?.resume(throwing: error)
         answers.forEach { $0.resume(throwing: error) }
     }
 }

@@ -9,6 +9,7 @@ struct AgentWaiters: Sendable {
     var statuses: [String: [Waiter<TicketStatus>]] = [:]
     /// cancel() calls: kept apart from `statuses`, so a STATUS reply meant for a query cannot end them.
     var cancels: [String: [Waiter<TicketStatus>]] = [:]
+    var histories: [String: [Waiter<RequestHistory>]] = [:]
     var pings: [Waiter<Void>] = []
     var closed = false
     private var lastID: UInt64 = 0
@@ -26,11 +27,13 @@ struct AgentWaiters: Sendable {
             answers = [:]
             statuses = [:]
             cancels = [:]
+            histories = [:]
             pings = []
         }
         return PendingWaiters(
             submits: submits.values.flatMap { $0.map(\.1) }, answers: answers.values.flatMap { $0.map(\.1) },
-            statuses: (statuses.values.flatMap { $0 } + cancels.values.flatMap { $0 }).map(\.1), pings: pings.map(\.1))
+            statuses: (statuses.values.flatMap { $0 } + cancels.values.flatMap { $0 }).map(\.1),
+            histories: histories.values.flatMap { $0.map(\.1) }, pings: pings.map(\.1))
     }
 }
 
@@ -38,12 +41,14 @@ struct PendingWaiters {
     var submits: [CheckedContinuation<Submission, Error>] = []
     var answers: [CheckedContinuation<[UInt8], Error>] = []
     var statuses: [CheckedContinuation<TicketStatus, Error>] = []
+    var histories: [CheckedContinuation<RequestHistory, Error>] = []
     var pings: [CheckedContinuation<Void, Error>] = []
 
     func fail(_ error: SwitchboardClientError) {
         submits.forEach { $0.resume(throwing: error) }
         answers.forEach { $0.resume(throwing: error) }
         statuses.forEach { $0.resume(throwing: error) }
+        histories.forEach { $0.resume(throwing: error) }
         pings.forEach { $0.resume(throwing: error) }
     }
 }

@@ -51,29 +51,23 @@ public final class DepartmentWorker: Sendable {
     /// worker to serve again); throws if the broker refuses the
     /// registration (for example an unknown department).
     public func run(handler: @escaping Handler) async throws {
+        // Refuse here what the broker would refuse, rather than reconnecting forever.
+        do {
+            _ = try ReadyInfo.parse(JSONCoding.encode(ReadyInfo(departments: departments, credit: credit, name: name)))
+        } catch {
+            throw WorkerRegistrationError(status: error.status, message: error.message)
+        }
         let context = try Context()
         defer { context.shutdown() }
         let session = WorkerSession(worker: self, context: context, handler: handler)
-        // The thread reports a failure as a SocketThreadError (text only); keep the session's own error, so a
-        // refused registration reaches the caller as a WorkerRegistrationError.
-        let failure = Locked<(any Error)?>(nil)
         try await thread.start { ready in
             ready()
-            do {
-                try session.run(mailbox: self.thread.mailbox)
-            } catch {
-                failure.withLock { $0 = error }
-                throw error
-            }
+            try session.run(mailbox: self.thread.mailbox)
         }
-        do {
-            try await withTaskCancellationHandler {
-                try await thread.join()
-            } onCancel: {
-                self.stop()
-            }
-        } catch {
-            throw failure.withLock { $0 } ?? error
+        try await withTaskCancellationHandler {
+            try await thread.join()
+        } onCancel: {
+            self.stop()
         }
     }
 

@@ -15,6 +15,11 @@ extension BrokerCore {
             }
             return takeActions()
         }
+        if let ticket = ticketsByRequestID[requestID] {
+            // Finished long enough ago to have left memory: the same ticket, which STATUS reads from the ledger.
+            emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
+            return takeActions()
+        }
         guard let state = departments[department] else {
             emit(.sendToAgent(agent, .error(
                 reference: requestID, status: .notFound,
@@ -44,6 +49,7 @@ extension BrokerCore {
         var change = change(.requestSubmitted, request, now: now)
         change.body = body
         change.deadline = request.deadline
+        change.submitter = agent.description
         emit(.record(change))
         let status: StatusCode = state.workers.isEmpty ? .acceptedNoWorker : .created
         emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
@@ -54,7 +60,7 @@ extension BrokerCore {
     /// An agent asks for a ticket's status. An open ticket's answer will be pushed to this agent.
     public mutating func status(from agent: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
         guard let request = requests[ticket] else {
-            emit(.sendToAgent(agent, unknownTicket(ticket)))
+            emit(configuration.ledgerBacked ? .lookUp(.status(agent: agent, ticket: ticket)) : .sendToAgent(agent, unknownTicket(ticket)))
             return takeActions()
         }
         if !request.state.isFinal { requests[ticket]!.agent = agent }
@@ -65,7 +71,7 @@ extension BrokerCore {
     /// An agent cancels a ticket. The worker holding it is told to stop.
     public mutating func cancel(from agent: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
         guard let request = requests[ticket] else {
-            emit(.sendToAgent(agent, unknownTicket(ticket)))
+            emit(configuration.ledgerBacked ? .lookUp(.cancel(agent: agent, ticket: ticket)) : .sendToAgent(agent, unknownTicket(ticket)))
             return takeActions()
         }
         guard !request.state.isFinal else {
@@ -123,6 +129,7 @@ extension BrokerCore {
         change.attempt = request.attempts
         change.worker = request.holder.flatMap { workers[$0.id]?.name }
         change.reason = request.reason
+        change.failure = request.failure
         return change
     }
 }

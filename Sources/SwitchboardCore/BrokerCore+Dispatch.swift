@@ -1,9 +1,12 @@
 import SwitchboardSchema
 
 extension BrokerCore {
-    /// Offers queued requests of a department to its workers while both exist.
-    mutating func dispatch(department: String, now: Timestamp) {
-        while let workerID = pickWorker(for: department), let ticket = popFront(department: department) {
+    /// Offers queued requests of a department to its workers while both exist. A worker in `avoiding` (one
+    /// that just failed a request) gets work only when no other worker has room.
+    mutating func dispatch(department: String, avoiding: [UInt8]? = nil, now: Timestamp) {
+        while let workerID = pickWorker(for: department, avoiding: avoiding) ?? pickWorker(for: department),
+            let ticket = popFront(department: department)
+        {
             offer(ticket: ticket, to: workerID, now: now)
         }
     }
@@ -23,9 +26,9 @@ extension BrokerCore {
     }
 
     /// The least loaded worker of the department with free credit; among equals, the longest idle.
-    func pickWorker(for department: String) -> [UInt8]? {
+    func pickWorker(for department: String, avoiding: [UInt8]? = nil) -> [UInt8]? {
         var chosen: WorkerRecord?
-        for id in departments[department]?.workers ?? [] {
+        for id in departments[department]?.workers ?? [] where id != avoiding {
             guard let worker = workers[id], worker.freeCredit > 0 else { continue }
             if let current = chosen {
                 let fewer = worker.inFlight.count < current.inFlight.count
@@ -77,7 +80,7 @@ extension BrokerCore {
 
     /// Puts an offered or accepted request back in its queue, or dead-letters it after the last attempt.
     /// The caller has already released the worker's credit.
-    mutating func requeue(ticket: String, reason: String, now: Timestamp) {
+    mutating func requeue(ticket: String, reason: String, avoiding: [UInt8]? = nil, now: Timestamp) {
         guard var request = requests[ticket], !request.state.isFinal else { return }
         let maxAttempts = policy(request.department).maxAttempts
         if request.attempts >= maxAttempts {
@@ -95,7 +98,7 @@ extension BrokerCore {
         requests[ticket] = request
         departments[request.department]!.queue.push(request)
         emit(.record(change(.requestRequeued, request, now: now)))
-        dispatch(department: request.department, now: now)
+        dispatch(department: request.department, avoiding: avoiding, now: now)
     }
 
     /// Gives up on a request: it is recorded with the reason and the agent gets a 504 or 422 ERROR.
@@ -124,14 +127,28 @@ extension BrokerCore {
         request.reason = reason
         request.updatedAt = now
         request.queueGeneration &+= 1
+        request.body = []
         requests[ticket] = request
         openRequests -= 1
         finished.append(ticket)
+        finishedIndex.append(FinishedEntry(finishedAt: now, requestID: request.requestID, ticket: ticket))
         // At least the request just finished stays: the caller still reads it (retainedFinishedRequests 0).
+        // Its request id stays in the idempotency index for the whole retention, see pruneIndex(now:).
         let retained = max(1, configuration.retainedFinishedRequests)
         while finished.count > retained, let oldest = finished.popFirst() {
-            if let old = requests.removeValue(forKey: oldest) {
-                ticketsByRequestID.removeValue(forKey: old.requestID)
+            requests.removeValue(forKey: oldest)
+        }
+    }
+
+    /// Forgets request ids whose requests finished longer than the retention ago.
+    mutating func pruneIndex(now: Timestamp) {
+        while let oldest = finishedIndex.first, oldest.finishedAt + configuration.retention <= now {
+            finishedIndex.removeFirst()
+            if ticketsByRequestID[oldest.requestID] == oldest.ticket {
+                ticketsByRequestID.removeValue(forKey: oldest.requestID)
+            }
+            if let request = requests[oldest.ticket], request.state.isFinal {
+                requests.removeValue(forKey: oldest.ticket)
             }
         }
     }

@@ -188,6 +188,19 @@ extension BrokerCore {
         return finishWorkerMessage(peer, known: known)
     }
 
+    /// The worker meant to finish a request but sent something the broker could not take (an answer over
+    /// the size limit, a malformed transfer): it goes back to its queue, the attempt counted.
+    public mutating func abandon(from peer: Peer, ticket: String, reason: String, now: Timestamp) -> [CoreAction] {
+        let known = touch(peer, now: now)
+        guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
+            return takeActions()
+        }
+        workers[peer.id]?.inFlight.remove(ticket)
+        requeue(ticket: ticket, reason: "the worker's reply was refused: \(reason)", avoiding: peer.id, now: now)
+        fill(workerID: peer.id, now: now)
+        return finishWorkerMessage(peer, known: known)
+    }
+
     // MARK: Helpers
 
     /// Marks the worker alive; false if it is not registered.

@@ -13,8 +13,10 @@ public struct BrokerCore: Sendable {
     /// Client request id → ticket, for idempotent submission.
     var ticketsByRequestID: [String: String] = [:]
     var workers: [[UInt8]: WorkerRecord] = [:]
-    /// Finished tickets, oldest first, so memory stays bounded.
+    /// Finished tickets held in `requests`, oldest first, so memory stays bounded.
     var finished = Deque<String>()
+    /// Every finished request's id and ticket within the retention, oldest first, for idempotency.
+    var finishedIndex = Deque<FinishedEntry>()
     var timers = TimerQueue()
     var tickets = TicketIssuer()
     var nextSequence: UInt64 = 0
@@ -22,6 +24,12 @@ public struct BrokerCore: Sendable {
     var registrations: UInt64 = 0
     public internal(set) var openRequests = 0
     var outbox: [CoreAction] = []
+
+    struct FinishedEntry: Sendable {
+        let finishedAt: Timestamp
+        let requestID: String
+        let ticket: String
+    }
 
     struct DepartmentState: Sendable {
         var policy: DepartmentPolicy
@@ -76,6 +84,7 @@ public struct BrokerCore: Sendable {
                 for worker in workers.values {
                     emit(.sendToWorker(worker.peer, .heartbeat))
                 }
+                pruneIndex(now: now)
                 timers.schedule(.heartbeat, at: now + configuration.heartbeatInterval)
             }
         }
@@ -98,7 +107,9 @@ public struct BrokerCore: Sendable {
         // The worker never confirmed; tell it to drop the request so two workers do not work on it.
         emit(.sendToWorker(holder, .cancel(ticket: ticket)))
         workers[holder.id]?.inFlight.remove(ticket)
-        requeue(ticket: ticket, reason: "offer not accepted within \(policy(request.department).offerTimeout)", now: now)
+        requeue(
+            ticket: ticket, reason: "offer not accepted within \(policy(request.department).offerTimeout)",
+            avoiding: holder.id, now: now)
         fill(workerID: holder.id, now: now)
     }
 

@@ -18,6 +18,10 @@ public struct Change: Sendable, Equatable {
     public var departments: [String]?
     public var credit: Int?
     public var deadline: Timestamp?
+    /// Who submitted the request (for now the agent's connection identity, in hex); ledger only.
+    public var submitter: String?
+    /// For a dead-lettered request: `rejected` or `max_attempts` (see `RequestStatus.failure`).
+    public var failure: String?
     public var body: [UInt8]?
 
     public init(type: EventType, at: Timestamp) {

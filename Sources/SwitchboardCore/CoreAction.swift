@@ -9,4 +9,13 @@ public enum CoreAction: Sendable, Equatable {
     /// Persist this change (the ledger) and publish its event. Messages that follow a `record` in the same
     /// list describe the recorded state.
     case record(Change)
+    /// Core does not hold this ticket in memory: answer the agent from the ledger (STATUS, or CANCEL of a
+    /// request that can only be finished). Only with ``CoreConfiguration/ledgerBacked``.
+    case lookUp(LedgerQuery)
+}
+
+/// A question Core cannot answer from memory.
+public enum LedgerQuery: Sendable, Equatable {
+    case status(agent: Peer, ticket: String)
+    case cancel(agent: Peer, ticket: String)
 }

@@ -15,7 +15,8 @@ struct RequestRecord: Sendable {
     var pastHolders: [Peer] = []
     /// Where answers and updates are pushed: the agent that submitted, or the last to ask its status.
     var agent: Peer?
-    let body: [UInt8]
+    /// The request body, needed to offer it again; dropped once the request is finished.
+    var body: [UInt8]
     let submittedAt: Timestamp
     var updatedAt: Timestamp
     var deadline: Timestamp

@@ -16,6 +16,8 @@ public enum AgentCommand: UInt8, Sendable, CaseIterable, CustomStringConvertible
     case error = 0x07
     /// Both ways: keep-alive; the broker answers an agent's HEARTBEAT with one.
     case heartbeat = 0x08
+    /// Agent → broker: ask for a ticket's event history. Broker → agent: the history (from the ledger).
+    case history = 0x09
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum AgentCommand: UInt8, Sendable, CaseIterable, CustomStringConvertible
         case .cancel: "CANCEL"
         case .error: "ERROR"
         case .heartbeat: "HEARTBEAT"
+        case .history: "HISTORY"
         }
     }
 }

@@ -18,6 +18,10 @@ public enum AgentMessage: Sendable, Equatable {
     case error(reference: String, status: StatusCode, detail: [UInt8])
     /// `[SWBA01, 0x08]`
     case heartbeat
+    /// Agent → broker `[SWBA01, 0x09, ticket]`.
+    case historyQuery(ticket: String)
+    /// Broker → agent `[SWBA01, 0x09, ticket, history-json]` (see `schemas/history.schema.json`).
+    case history(ticket: String, info: [UInt8])
 
     public var command: AgentCommand {
         switch self {
@@ -29,6 +33,7 @@ public enum AgentMessage: Sendable, Equatable {
         case .cancel: .cancel
         case .error: .error
         case .heartbeat: .heartbeat
+        case .historyQuery, .history: .history
         }
     }
 }
@@ -44,8 +49,10 @@ extension AgentMessage {
             return head + [Array(requestID.utf8), Array(ticket.utf8), status.frame]
         case let .answer(ticket, body), let .update(ticket, body):
             return head + [Array(ticket.utf8), body]
-        case let .statusQuery(ticket), let .cancel(ticket):
+        case let .statusQuery(ticket), let .cancel(ticket), let .historyQuery(ticket):
             return head + [Array(ticket.utf8)]
+        case let .history(ticket, info):
+            return head + [Array(ticket.utf8), info]
         case let .status(ticket, info, answer):
             return head + [Array(ticket.utf8), info] + (answer.map { [$0] } ?? [])
         case let .error(reference, status, detail):
@@ -66,7 +73,7 @@ extension AgentMessage {
             throw ProtocolError(
                 .badRequest, "unknown-command",
                 "unknown agent command \(Printable.describe(commandFrame)); "
-                    + "commands are one byte, 0x01 SUBMIT to 0x08 HEARTBEAT")
+                    + "commands are one byte, 0x01 SUBMIT to 0x09 HISTORY")
         }
         var reader = FrameReader(frames.dropFirst(), command: command.description, limits: limits)
         let message: AgentMessage
@@ -100,6 +107,11 @@ extension AgentMessage {
             message = .error(reference: reference, status: status, detail: try reader.metadata("error"))
         case (.heartbeat, _):
             message = .heartbeat
+        case (.history, .toBroker):
+            message = .historyQuery(ticket: try reader.ticket())
+        case (.history, .fromBroker):
+            let ticket = try reader.ticket()
+            message = .history(ticket: ticket, info: try reader.body("history"))
         default:
             let sender = direction == .toBroker ? "an agent" : "the broker"
             throw ProtocolError(

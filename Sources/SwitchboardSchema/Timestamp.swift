@@ -21,11 +21,20 @@ public struct Timestamp: RawRepresentable, Hashable, Comparable, Sendable, Codab
         .milliseconds(lhs.rawValue - rhs.rawValue)
     }
 
-    /// The wall clock now.
+    /// Now, as wall-clock time that never jumps: the wall clock read once when the process first asks,
+    /// advanced by the monotonic clock since. Timers (heartbeats, worker expiry, offer timeouts) run on it, so
+    /// a step of the system clock (NTP, a resumed VM) neither declares every worker lost nor stalls timers.
+    /// The cost: a step of the system clock shows in timestamps only after a restart.
     public static func now() -> Timestamp {
+        Timestamp(milliseconds: anchor.wall + (milliseconds(CLOCK_MONOTONIC) - anchor.monotonic))
+    }
+
+    private static let anchor = (wall: milliseconds(CLOCK_REALTIME), monotonic: milliseconds(CLOCK_MONOTONIC))
+
+    private static func milliseconds(_ clock: clockid_t) -> Int64 {
         var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+        clock_gettime(clock, &spec)
+        return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
     /// RFC 3339 in UTC with milliseconds: `2026-11-29T10:49:27.123Z`.

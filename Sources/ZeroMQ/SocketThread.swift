@@ -6,8 +6,8 @@ import Foundation
 public final class SocketThread<Command: Sendable>: Sendable {
     public let name: String
     public let mailbox = Mailbox<Command>()
-    private let started = OneShot<Result<Void, SocketThreadError>>()
-    private let finished = OneShot<Result<Void, SocketThreadError>>()
+    private let started = OneShot<Result<Void, any Error>>()
+    private let finished = OneShot<Result<Void, any Error>>()
 
     public init(name: String) {
         self.name = name
@@ -17,14 +17,17 @@ public final class SocketThread<Command: Sendable>: Sendable {
     public func start(_ body: @escaping @Sendable (_ ready: @Sendable () -> Void) throws -> Void) async throws {
         let started = self.started
         let finished = self.finished
+        let mailbox = self.mailbox
         let thread = Thread {
-            let outcome: Result<Void, SocketThreadError>
+            let outcome: Result<Void, any Error>
             do {
                 try body { started.fulfil(.success(())) }
                 outcome = .success(())
             } catch {
-                outcome = .failure(SocketThreadError(thread: self.name, underlying: "\(error)"))
+                outcome = .failure(error)
             }
+            // Nobody reads the mailbox any more: later posts must fail instead of piling up unseen.
+            mailbox.close()
             // If the body failed before it was ready, starting failed.
             started.fulfil(outcome)
             finished.fulfil(outcome)
@@ -39,11 +42,4 @@ public final class SocketThread<Command: Sendable>: Sendable {
     public func join() async throws {
         try await finished.value.get()
     }
-}
-
-/// A socket thread failed; `underlying` describes the error (a ZMQError keeps its errno in the text).
-public struct SocketThreadError: Error, CustomStringConvertible {
-    public let thread: String
-    public let underlying: String
-    public var description: String { "\(thread): \(underlying)" }
 }

@@ -46,8 +46,10 @@ struct Ask: AsyncParsableCommand {
             ? Array(FileHandle.standardInput.readDataToEndOfFile())
             : Array(text.joined(separator: " ").utf8)
         let wait = try DurationParser.parse(timeout)
-        let client = try await AgentClient(endpoint: connection.endpoint)
-        defer { Task { await client.close() } }
+        try await connection.withAgent { client in try await ask(client, body: body, wait: wait) }
+    }
+
+    private func ask(_ client: AgentClient, body: [UInt8], wait: Duration) async throws {
         let requestID = self.requestID ?? UUID().uuidString
         var fields: [String: Any] = ["request_id": requestID, "department": department]
         let submission: Submission

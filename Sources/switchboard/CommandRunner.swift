@@ -22,8 +22,8 @@ enum CommandRunner {
         process.standardOutput = output
         process.standardError = errors
 
-        let finished = AsyncFlag()
-        process.terminationHandler = { _ in finished.set() }
+        let finished = OneShot<Void>()
+        process.terminationHandler = { _ in finished.fulfil(()) }
         do {
             try process.run()
         } catch {
@@ -40,7 +40,7 @@ enum CommandRunner {
         }
         writer.start()
         await withTaskCancellationHandler {
-            await finished.wait()
+            await finished.value
         } onCancel: {
             // The agent cancelled or the broker took the request back.
             process.terminate()
@@ -63,31 +63,6 @@ enum CommandRunner {
     private static func readAll(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
-        }
-    }
-}
-
-/// A flag one thread sets and async code awaits.
-final class AsyncFlag: Sendable {
-    private let state = Locked<(set: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func set() {
-        let waiters = state.withLock { state in
-            state.set = true
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Bool in
-                if state.set { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if ready { continuation.resume() }
         }
     }
 }

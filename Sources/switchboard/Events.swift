@@ -8,7 +8,9 @@ struct Events: AsyncParsableCommand {
         abstract: "Follow the broker's event stream, one line per event.",
         discussion: "Topics are event types such as request.answered or worker.lost; --topic request. follows all request events.")
 
-    @Option(help: "The broker's events endpoint.")
+    @Option(
+        name: [.customLong("endpoint"), .customLong("events")],
+        help: "The broker's events endpoint (its PUB socket, default port 5571; not the request endpoint, 5570).")
     var endpoint: String = ProcessInfo.processInfo.environment["SWITCHBOARD_EVENTS"] ?? "tcp://127.0.0.1:5571"
 
     @Option(help: "Only events whose type starts with this prefix (repeatable).")
@@ -40,7 +42,19 @@ struct Events: AsyncParsableCommand {
         for topic in topics.isEmpty ? [""] : topics { try socket.subscribe(Array(topic.utf8)) }
         try socket.connect(endpoint)
         var seen = 0
-        while count.map({ seen < $0 }) ?? true, let message = try socket.receive() {
+        var poller = Poller()
+        poller.add(socket)
+        let quietWarning = Timestamp.now() + .seconds(10)
+        var warned = false
+        while count.map({ seen < $0 }) ?? true {
+            guard try poller.poll(timeoutMilliseconds: 1000)[0], let message = try socket.receive(dontWait: true) else {
+                if !warned && seen == 0 && Timestamp.now() >= quietWarning {
+                    warned = true
+                    FileHandle.standardError.write(Data(
+                        "switchboard events: nothing received from \(endpoint) yet; is it the broker's events endpoint?\n".utf8))
+                }
+                continue
+            }
             guard message.frames.count == 2 else { continue }
             seen += 1
             let body = message.frames[1]

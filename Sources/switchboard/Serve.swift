@@ -9,7 +9,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve a department by running a command once per request.",
         discussion: """
             The request body is the command's standard input; its standard output is the answer. A non-zero \
-            exit rejects the request, with standard error as the reason. The command also gets \
+            exit rejects the request, with standard error as the reason: the agent sees it and it is published \
+            on the events stream, so keep member details out of it. The command also gets \
             SWITCHBOARD_TICKET, SWITCHBOARD_DEPARTMENT, SWITCHBOARD_PRIORITY and SWITCHBOARD_ATTEMPT. \
             Example: switchboard serve --department eligibility -- ./check-eligibility.sh
             """)
@@ -40,7 +41,18 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--capacity must be 1 to \(ReadyInfo.maxCredit)")
         }
         if command.isEmpty { throw ValidationError("give the command to run after --, e.g. -- ./answer.sh") }
+        if let name, name.utf8.count > 128 { throw ValidationError("--name is longer than 128 bytes") }
         do { _ = try DurationParser.parse(heartbeat) } catch { throw ValidationError("--heartbeat: \(error)") }
+        // A typo here would otherwise reject every request of the department, one after another.
+        guard Serve.isRunnable(command[0]) else {
+            throw ValidationError("'\(command[0])' is not an executable file or a command on the PATH")
+        }
+    }
+
+    static func isRunnable(_ program: String) -> Bool {
+        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
     }
 
     func run() async throws {

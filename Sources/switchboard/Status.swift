@@ -10,17 +10,23 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print one JSON object for scripts.")
     var json = false
 
+    @Flag(help: "Print the ticket's recorded history (every change, oldest first) instead of its status.")
+    var history = false
+
     @Argument(help: "The ticket, as printed by `switchboard ask`.")
     var ticket: String
 
     func run() async throws {
-        let client = try await AgentClient(endpoint: connection.endpoint)
-        defer { Task { await client.close() } }
-        do {
-            let status = try await client.status(ticket: ticket)
-            StatusPrinter.print(status, json: json)
-        } catch {
-            throw Output.fail(error, json: json, fields: ["ticket": ticket])
+        try await connection.withAgent { client in
+            do {
+                if history {
+                    HistoryPrinter.print(try await client.history(ticket: ticket), json: json)
+                } else {
+                    StatusPrinter.print(try await client.status(ticket: ticket), json: json)
+                }
+            } catch {
+                throw Output.fail(error, json: json, fields: ["ticket": ticket])
+            }
         }
     }
 }
@@ -37,13 +43,12 @@ struct Cancel: AsyncParsableCommand {
     var ticket: String
 
     func run() async throws {
-        let client = try await AgentClient(endpoint: connection.endpoint)
-        defer { Task { await client.close() } }
-        do {
-            let status = try await client.cancel(ticket: ticket)
-            StatusPrinter.print(status, json: json)
-        } catch {
-            throw Output.fail(error, json: json, fields: ["ticket": ticket])
+        try await connection.withAgent { client in
+            do {
+                StatusPrinter.print(try await client.cancel(ticket: ticket), json: json)
+            } catch {
+                throw Output.fail(error, json: json, fields: ["ticket": ticket])
+            }
         }
     }
 }
@@ -71,6 +76,26 @@ enum StatusPrinter {
         if let answer = status.answer {
             Swift.print("answer:")
             Output.printBody(answer)
+        }
+    }
+}
+
+enum HistoryPrinter {
+    /// One line per recorded change: `2026-11-29T10:49:27.123Z  request.offered  claims  attempt=1 worker=claims-bot`.
+    static func print(_ history: RequestHistory, json: Bool) {
+        if json {
+            Swift.print(String(decoding: JSONCoding.encode(history), as: UTF8.self))
+            return
+        }
+        for event in history.events {
+            var parts = [event.at, event.type.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)]
+            if let department = event.department { parts.append(department) }
+            if let from = event.fromDepartment { parts.append("from=\(from)") }
+            if let state = event.state { parts.append("state=\(state.rawValue)") }
+            if let attempt = event.attempt, attempt > 0 { parts.append("attempt=\(attempt)") }
+            if let worker = event.worker { parts.append("worker=\(worker)") }
+            if let reason = event.reason { parts.append("reason=\"\(reason)\"") }
+            Swift.print(parts.joined(separator: "  "))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardClient
 
 /// `switchboard`: the command line for agents, department workers and operators.
 @main
@@ -18,6 +19,19 @@ struct SwitchboardCommand: AsyncParsableCommand {
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "The broker's request endpoint.")
     var endpoint: String = ProcessInfo.processInfo.environment["SWITCHBOARD_ENDPOINT"] ?? "tcp://127.0.0.1:5570"
+
+    /// Runs `body` with a connected agent client, and closes it afterwards whatever happens.
+    func withAgent<T>(_ body: (AgentClient) async throws -> T) async throws -> T {
+        let client = try await AgentClient(endpoint: endpoint)
+        do {
+            let result = try await body(client)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
 }
 
 /// Exit codes shared by the subcommands.

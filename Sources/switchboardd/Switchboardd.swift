@@ -67,7 +67,7 @@ struct Switchboardd: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchboardd")
         if settings.logBodies {
-            logger.warning("log.bodies is on: request and answer bodies will be written to the log at debug level")
+            logger.warning("log.bodies is on: request bodies and rejection reasons will be written to the log; they may hold members' health information")
         }
         let broker = Broker(configuration: settings, logger: logger)
         let group = ServiceGroup(

@@ -6,9 +6,9 @@ import Testing
 /// Finished requests are kept for STATUS up to retainedFinishedRequests, oldest forgotten first.
 @Suite("Retention of finished requests")
 struct RetentionTests {
-    @Test("with room for 2, the oldest finished ticket is forgotten and its request id can be used again")
+    @Test("with room for 2, the oldest finished request leaves memory but its request id keeps its ticket until the retention ends")
     func oldestFinishedIsForgotten() throws {
-        var h = Harness(.with(retainedFinishedRequests: 2))
+        var h = Harness(.with(retainedFinishedRequests: 2, retention: .seconds(3600)))
         _ = h.ready(.w1, credit: 1)
         let tickets = try (1...3).map { index -> String in
             let ticket = try h.open("r-\(index)")
@@ -22,17 +22,36 @@ struct RetentionTests {
         #expect(try h.status(tickets[1]).answer == bytes("answer 2"))
         #expect(try h.status(tickets[2]).answer == bytes("answer 3"))
 
-        // r-1 is a new request now; r-2 is still the old one.
-        let reused = h.submit("r-1")
-        #expect(reused.acceptance?.status == .created)
-        #expect(reused.recordTypes.first == .requestSubmitted)
-        let newTicket = try #require(reused.acceptance?.ticket)
-        #expect(newTicket != tickets[0])
-        let duplicate = h.submit("r-2")
-        #expect(duplicate.acceptance?.ticket == tickets[1])
-        #expect(duplicate.acceptance?.status == .ok)
+        // Within the retention, r-1 still means its ticket: never a second request.
+        let again = h.submit("r-1")
+        #expect(again.acceptance?.status == .ok)
+        #expect(again.acceptance?.ticket == tickets[0])
+        #expect(again.records.isEmpty)
         // A late answer for the forgotten ticket is for an unknown ticket.
         #expect(h.answer(.w1, tickets[0]).workerErrors(to: .w1).map(\.status) == [.notFound])
+
+        // After the retention, the heartbeat timer prunes the index and r-1 is a new request.
+        _ = h.advance(by: .seconds(3601))
+        let reused = h.submit("r-1")
+        // (w1 went silent during that hour and was lost, hence "no worker".)
+        #expect(reused.acceptance?.status == .acceptedNoWorker)
+        #expect(reused.recordTypes.first == .requestSubmitted)
+        #expect(reused.acceptance?.ticket != tickets[0])
+    }
+
+    @Test("with a ledger, what Core forgot is looked up there instead of refused")
+    func ledgerLookups() throws {
+        var h = Harness(.with(retainedFinishedRequests: 1, ledgerBacked: true))
+        _ = h.ready(.w1, credit: 1)
+        let first = try h.open("r-1")
+        _ = h.answer(.w1, first)
+        let second = try h.open("r-2")
+        _ = h.answer(.w1, second)
+        #expect(h.core.state(of: first) == nil)
+        #expect(h.core.status(from: .agent, ticket: first, now: h.now) == [.lookUp(.status(agent: .agent, ticket: first))])
+        #expect(h.core.cancel(from: .agent, ticket: first, now: h.now) == [.lookUp(.cancel(agent: .agent, ticket: first))])
+        // What Core still holds is answered from memory.
+        #expect(try h.status(second).info.state == .answered)
     }
 
     @Test("open requests are never forgotten, however many others finish")
@@ -71,6 +90,6 @@ struct RetentionTests {
         #expect(h.core.state(of: answered) == nil)
         #expect(h.core.state(of: cancelled) == nil)
         #expect(h.core.openRequests == 0)
-        #expect(h.submit("r-1").acceptance?.status == .created)
+        #expect(h.submit("r-1").acceptance?.status == .ok)
     }
 }

@@ -270,7 +270,8 @@ extension CoreConfiguration {
     /// The default departments with one policy replaced or added.
     static func with(
         _ policies: DepartmentPolicy..., heartbeatInterval: Duration = .milliseconds(2500), heartbeatLiveness: Int = 3,
-        maxOpenRequests: Int = 1_000_000, retainedFinishedRequests: Int = 100_000
+        maxOpenRequests: Int = 1_000_000, retainedFinishedRequests: Int = 100_000,
+        retention: Duration = .seconds(30 * 86_400), ledgerBacked: Bool = false
     ) -> CoreConfiguration {
         var departments = CoreConfiguration.defaultDepartmentNames.map { DepartmentPolicy(name: $0) }
         for policy in policies {
@@ -282,7 +283,8 @@ extension CoreConfiguration {
         }
         return CoreConfiguration(
             departments: departments, heartbeatInterval: heartbeatInterval, heartbeatLiveness: heartbeatLiveness,
-            maxOpenRequests: maxOpenRequests, retainedFinishedRequests: retainedFinishedRequests)
+            maxOpenRequests: maxOpenRequests, retainedFinishedRequests: retainedFinishedRequests,
+            retention: retention, ledgerBacked: ledgerBacked)
     }
 }
 

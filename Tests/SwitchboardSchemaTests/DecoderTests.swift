@@ -81,6 +81,97 @@ struct DecoderTests {
         #expect(reason(ready(65_537)) == "ready-too-large")
     }
 
+    /// A long history can be big: its JSON frame is bounded by the (configurable) body limit, where STATUS,
+    /// ERROR and READY JSON frames stop at 64 KiB.
+    @Test("a HISTORY frame is bounded by the body limit, not the 64 KiB metadata limit")
+    func historyLimit() throws {
+        let history = { (command: AgentCommand, count: Int) -> [[UInt8]] in
+            [[command.rawValue], Array("T-1".utf8), [UInt8](repeating: 0x20, count: count)]
+        }
+        let overMetadata = ProtocolLimits.default.maxMetadataBytes + 1
+        // The same frame in a STATUS is refused; in a HISTORY it is taken.
+        #expect(throws: ProtocolError(.payloadTooLarge, "status-too-large",
+            "STATUS: status is 65537 bytes; the limit is 65536")) {
+            try AgentMessage.decode(history(.status, overMetadata)[...], direction: .fromBroker)
+        }
+        #expect(try AgentMessage.decode(history(.history, overMetadata)[...], direction: .fromBroker)
+            == .history(ticket: "T-1", info: [UInt8](repeating: 0x20, count: overMetadata)))
+
+        let atLimit = try AgentMessage.decode(
+            history(.history, ProtocolLimits.defaultMaxBodyBytes)[...], direction: .fromBroker)
+        guard case let .history(_, info) = atLimit else {
+            Issue.record("not a HISTORY: \(atLimit.command)")
+            return
+        }
+        #expect(info.count == ProtocolLimits.defaultMaxBodyBytes)
+        #expect(throws: ProtocolError(.payloadTooLarge, "history-too-large",
+            "HISTORY: history is 1048577 bytes; the limit is 1048576")) {
+            try AgentMessage.decode(history(.history, ProtocolLimits.defaultMaxBodyBytes + 1)[...],
+                                    direction: .fromBroker)
+        }
+
+        // It follows the configured body limit both ways.
+        let small = ProtocolLimits(maxBodyBytes: 8)
+        #expect(throws: Never.self) {
+            try AgentMessage.decode(history(.history, 8)[...], direction: .fromBroker, limits: small)
+        }
+        #expect(throws: ProtocolError(.payloadTooLarge, "history-too-large",
+            "HISTORY: history is 9 bytes; the limit is 8")) {
+            try AgentMessage.decode(history(.history, 9)[...], direction: .fromBroker, limits: small)
+        }
+        let bigger = ProtocolLimits(maxBodyBytes: 4 * 1_048_576)
+        #expect(throws: Never.self) {
+            try AgentMessage.decode(history(.history, 2 * 1_048_576)[...], direction: .fromBroker, limits: bigger)
+        }
+    }
+
+    @Test("HISTORY: the query is the ticket alone, the reply the ticket and the JSON")
+    func historyFrames() {
+        let query: [[UInt8]] = [Signature.agentBytes, [AgentCommand.history.rawValue]]
+        #expect(throws: ProtocolError(.badRequest, "missing-frame", "HISTORY is missing frame 3 (ticket)")) {
+            try Envelope.decodeToBroker(query[...])
+        }
+        #expect(throws: ProtocolError(.badRequest, "extra-frames", "HISTORY has 1 unexpected frame(s) after frame 3")) {
+            try Envelope.decodeToBroker((query + [Array("T-1".utf8), Array("{}".utf8)])[...])
+        }
+        #expect(reason(query + [[]]) == "empty-ticket")
+        #expect(reason(query + [[UInt8](repeating: 0x54, count: 64)]) == nil)
+        #expect(reason(query + [[UInt8](repeating: 0x54, count: 65)]) == "ticket-too-long")
+        #expect(throws: ProtocolError(.badRequest, "missing-frame", "HISTORY is missing frame 4 (history)")) {
+            try AgentMessage.decode([[AgentCommand.history.rawValue], Array("T-1".utf8)], direction: .fromBroker)
+        }
+        #expect(throws: ProtocolError(.badRequest, "extra-frames", "HISTORY has 1 unexpected frame(s) after frame 4")) {
+            try AgentMessage.decode(
+                [[AgentCommand.history.rawValue], Array("T-1".utf8), Array("{}".utf8), []], direction: .fromBroker)
+        }
+    }
+
+    /// The unknown-command message names the range of commands; a command added without updating it fails here.
+    @Test("unknown-command names the first and the last command of the sub-protocol")
+    func unknownCommandRange() throws {
+        func byte(_ value: UInt8) -> String {
+            let digits = String(value, radix: 16, uppercase: true)
+            return "0x" + (digits.count < 2 ? "0" : "") + digits
+        }
+        let agentLast = try #require(AgentCommand.allCases.max { $0.rawValue < $1.rawValue })
+        let workerLast = try #require(WorkerCommand.allCases.max { $0.rawValue < $1.rawValue })
+        #expect(agentLast == .history)
+        do {
+            _ = try AgentMessage.decode([[agentLast.rawValue + 1]], direction: .toBroker)
+            Issue.record("decoded")
+        } catch {
+            #expect(error.reason == "unknown-command")
+            #expect(error.message.hasSuffix("0x01 SUBMIT to \(byte(agentLast.rawValue)) \(agentLast)"), "\(error.message)")
+        }
+        do {
+            _ = try WorkerMessage.decode([[workerLast.rawValue + 1]], direction: .toBroker)
+            Issue.record("decoded")
+        } catch {
+            #expect(error.reason == "unknown-command")
+            #expect(error.message.hasSuffix("0x01 READY to \(byte(workerLast.rawValue)) \(workerLast)"), "\(error.message)")
+        }
+    }
+
     @Test("the delimiter is noticed and does not shift frame numbers in messages")
     func delimiter() throws {
         let frames = Self.submit()
@@ -164,12 +255,13 @@ struct DecoderTests {
     func valueRoundTrip() throws {
         let agentToBroker: [AgentMessage] = [
             .submit(requestID: "r", department: "d", priority: .low, body: []), .statusQuery(ticket: "T"),
-            .cancel(ticket: "T"), .heartbeat,
+            .cancel(ticket: "T"), .heartbeat, .historyQuery(ticket: "T"),
         ]
         let agentFromBroker: [AgentMessage] = [
             .accepted(requestID: "r", ticket: "T", status: .created), .answer(ticket: "T", body: [0, 255]),
             .update(ticket: "T", body: []), .status(ticket: "T", info: [], answer: [1]),
             .error(reference: "", status: .internalError, detail: Array("{}".utf8)), .heartbeat,
+            .history(ticket: "T", info: Array("{}".utf8)), .history(ticket: "T", info: []),
         ]
         let workerToBroker: [WorkerMessage] = [
             .ready(info: Array("{}".utf8)), .accept(ticket: "T"), .answer(ticket: "T", body: [0]),

@@ -43,6 +43,12 @@ struct GoldenVectorTests {
             let status = try JSONCoding.decode(RequestStatus.self, from: info)
             #expect(status.ticket == ticket)
             #expect(JSONCoding.encode(status) == info)
+        case let .agent(.history(ticket, info)):
+            let history = try JSONCoding.decode(RequestHistory.self, from: info)
+            #expect(history.ticket == ticket)
+            #expect(!history.events.isEmpty, "a known ticket has at least its submission")
+            #expect(history.events.map(\.at) == history.events.map(\.at).sorted(), "oldest first")
+            #expect(JSONCoding.encode(history) == info)
         case let .agent(.error(_, status, detail)), let .worker(.error(_, status, detail)):
             let decoded = try JSONCoding.decode(ErrorDetail.self, from: detail)
             #expect(decoded.status == status, "the JSON status equals the status frame")
@@ -102,17 +108,17 @@ struct GoldenVectorTests {
                 needed.insert("SWBW01 \(name) \(command)")
             }
         }
-        #expect(needed.count == 23)
+        #expect(needed.count == 25)
         let missing = needed.subtracting(covered).sorted()
         #expect(missing.isEmpty, "commands without a vector: \(missing)")
         #expect(covered.subtracting(needed).isEmpty, "vectors for no command: \(covered.subtracting(needed).sorted())")
     }
 
-    @Test("a delimited message, a 202 and a 200 ACCEPTED and an answered STATUS have vectors")
+    @Test("a delimited message, a 202 and a 200 ACCEPTED, an answered STATUS and HISTORY have vectors")
     func specialCasesHaveVectors() {
         for name in [
             "agent-submit-delimited", "agent-accepted-201-delimited", "agent-accepted-200", "agent-accepted-201",
-            "agent-accepted-202", "agent-status-answered",
+            "agent-accepted-202", "agent-status-answered", "agent-history-query", "agent-history",
         ] {
             #expect(Self.validFiles.contains(name + ".json"), "\(name).json")
         }
@@ -122,8 +128,8 @@ struct GoldenVectorTests {
     /// (and the vectors) must change with it.
     @Test("commands travel in the directions PROTOCOL.md lists")
     func directionsMatchTheDocument() {
-        let agentToBroker: Set<AgentCommand> = [.submit, .status, .cancel, .heartbeat]
-        let agentFromBroker: Set<AgentCommand> = [.accepted, .answer, .update, .status, .error, .heartbeat]
+        let agentToBroker: Set<AgentCommand> = [.submit, .status, .cancel, .heartbeat, .history]
+        let agentFromBroker: Set<AgentCommand> = [.accepted, .answer, .update, .status, .error, .heartbeat, .history]
         let workerToBroker: Set<WorkerCommand> = [.ready, .accept, .answer, .update, .transfer, .reject, .heartbeat,
                                                   .disconnect]
         let workerFromBroker: Set<WorkerCommand> = [.dispatch, .heartbeat, .disconnect, .cancel, .error]

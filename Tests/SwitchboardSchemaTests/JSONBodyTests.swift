@@ -84,6 +84,43 @@ struct JSONCodingTests {
         return event
     }
 
+    /// Every field set, in a transfer entry; then a minimal one: the order of entries is kept.
+    static let historyEntry = RequestHistory.Entry(
+        type: .requestTransferred, at: "2026-11-18T11:10:02.500Z", department: "eligibility",
+        fromDepartment: "claims", state: .queued, attempt: 0, worker: "claims-bot-1", reason: "coverage/eligibility first")
+    static let minimalHistoryEntry = RequestHistory.Entry(type: .requestSubmitted, at: "2026-11-18T11:06:40.123Z")
+    static let history = RequestHistory(ticket: "T-038FEASF7P000", events: [minimalHistoryEntry, historyEntry])
+
+    @Test("RequestHistory: snake_case keys, sorted (nested too), entries in order, nothing escaped, and back")
+    func requestHistory() throws {
+        let bytes = JSONCoding.encode(Self.history)
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"events":[{"at":"2026-11-18T11:06:40.123Z","#
+            + #""type":"request.submitted"},{"at":"2026-11-18T11:10:02.500Z","attempt":0,"#
+            + #""department":"eligibility","from_department":"claims","reason":"coverage/eligibility first","#
+            + #""state":"queued","type":"request.transferred","worker":"claims-bot-1"}],"#
+            + #""ticket":"T-038FEASF7P000"}"#)
+        #expect(try JSONCoding.decode(RequestHistory.self, from: bytes) == Self.history)
+
+        // Oldest first is the sender's order: decoding keeps it, it does not sort.
+        let reversed = RequestHistory(ticket: Self.history.ticket, events: Self.history.events.reversed())
+        #expect(try JSONCoding.decode(RequestHistory.self, from: JSONCoding.encode(reversed)).events
+            == [Self.historyEntry, Self.minimalHistoryEntry])
+    }
+
+    @Test("RequestHistory: absent entry fields are omitted, not null; an unknown event type is refused")
+    func requestHistoryOmitsNil() throws {
+        let text = String(decoding: JSONCoding.encode(RequestHistory(ticket: "T-1", events: [Self.minimalHistoryEntry])),
+                          as: UTF8.self)
+        #expect(text == #"{"events":[{"at":"2026-11-18T11:06:40.123Z","type":"request.submitted"}],"ticket":"T-1"}"#)
+        #expect(!text.contains("null"))
+        #expect(throws: (any Error).self) {
+            try JSONCoding.decode(RequestHistory.self, from: Array(#"{"events":[{"at":"x","type":"request.lost"}],"ticket":"T-1"}"#.utf8))
+        }
+        #expect(throws: (any Error).self) {
+            try JSONCoding.decode(RequestHistory.self, from: Array(#"{"ticket":"T-1"}"#.utf8))
+        }
+    }
+
     @Test("RequestStatus: snake_case keys, sorted, nothing escaped, and back")
     func requestStatus() throws {
         let bytes = JSONCoding.encode(Self.status)
@@ -165,6 +202,28 @@ struct SchemaFileTests {
         let schema = try GoldenVectors.schema("status.schema.json")
         #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
         #expect(try enumValues(schema, "$defs", "priority") == Set(Priority.allCases.map(\.rawValue)))
+        #expect(try enumValues(schema, "failure") == ["rejected", "max_attempts"])
+    }
+
+    @Test("history.schema.json ↔ RequestHistory and its entries; enums agree with event.schema.json")
+    func history() throws {
+        try check("history.schema.json", full: JSONCodingTests.history,
+                  minimal: RequestHistory(ticket: "T-1", events: [JSONCodingTests.minimalHistoryEntry]))
+        try check("history.schema.json", full: JSONCodingTests.historyEntry,
+                  minimal: JSONCodingTests.minimalHistoryEntry, at: "$defs", "entry")
+        let schema = try GoldenVectors.schema("history.schema.json")
+        let events = try #require((schema["properties"] as? [String: Any])?["events"] as? [String: Any])
+        #expect(events["type"] as? String == "array")
+        #expect((events["items"] as? [String: Any])?["$ref"] as? String == "#/$defs/entry")
+
+        // A ticket's history holds request events only; those are exactly the request types of event.schema.json.
+        let requestTypes = Set(EventType.allCases.map(\.rawValue).filter { $0.hasPrefix("request.") })
+        let eventSchema = try GoldenVectors.schema("event.schema.json")
+        #expect(try enumValues(schema, "$defs", "entry", "properties", "type") == requestTypes)
+        #expect(try enumValues(eventSchema, "type").filter { $0.hasPrefix("request.") } == requestTypes)
+        #expect(try enumValues(schema, "$defs", "entry", "properties", "state")
+            == Set(RequestState.allCases.map(\.rawValue)))
+        #expect(try enumValues(schema, "$defs", "entry", "properties", "state") == enumValues(eventSchema, "state"))
     }
 
     @Test("event.schema.json ↔ EventRecord, and its type enum lists every EventType")
@@ -177,24 +236,48 @@ struct SchemaFileTests {
         #expect(try enumValues(schema, "priority") == Set(Priority.allCases.map(\.rawValue)))
     }
 
-    @Test("every schema is draft 2020-12, closed, and describes every field", arguments: [
-        "ready.schema.json", "error.schema.json", "status.schema.json", "event.schema.json",
-    ])
+    static let schemaFiles = [
+        "ready.schema.json", "error.schema.json", "status.schema.json", "event.schema.json", "history.schema.json",
+    ]
+
+    @Test("every schema file in schemas/ is checked here")
+    func everySchemaListed() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: GoldenVectors.schemas.path)
+        #expect(Set(names.filter { $0.hasSuffix(".schema.json") }) == Set(Self.schemaFiles))
+    }
+
+    @Test("every schema is draft 2020-12, closed, and describes every field", arguments: schemaFiles)
     func wellFormed(file: String) throws {
         let schema = try GoldenVectors.schema(file)
         #expect(schema["$schema"] as? String == "https://json-schema.org/draft/2020-12/schema")
-        #expect((schema["$id"] as? String)?.isEmpty == false)
-        #expect(schema["additionalProperties"] as? Bool == false)
+        #expect(schema["$id"] as? String == "urn:switchboard:schema:\(file.replacingOccurrences(of: ".schema.json", with: "")):v1")
         #expect(schema["description"] is String)
-        let properties = try #require(schema["properties"] as? [String: [String: Any]])
-        for (name, property) in properties {
-            #expect((property["description"] as? String)?.isEmpty == false, "\(file): \(name) has no description")
+        try checkObject(schema, "\(file)")
+        // Nested object schemas (a HISTORY entry) are closed and described too.
+        for (name, definition) in schema["$defs"] as? [String: [String: Any]] ?? [:] where definition["properties"] != nil {
+            #expect(definition["description"] is String, "\(file): $defs/\(name) has no description")
+            try checkObject(definition, "\(file): $defs/\(name)")
         }
     }
 
+    private func checkObject(_ schema: [String: Any], _ name: String) throws {
+        #expect(schema["type"] as? String == "object", "\(name)")
+        #expect(schema["additionalProperties"] as? Bool == false, "\(name)")
+        let properties = try #require(schema["properties"] as? [String: [String: Any]])
+        for (field, property) in properties {
+            #expect((property["description"] as? String)?.isEmpty == false, "\(name): \(field) has no description")
+        }
+        let required = try #require(schema["required"] as? [String])
+        #expect(Set(required).isSubset(of: properties.keys), "\(name): required names unknown fields")
+    }
+
     /// The keys of the fully populated value are the schema's properties; those of the minimal one its required.
-    private func check<T: Encodable>(_ file: String, full: T, minimal: T) throws {
-        let schema = try GoldenVectors.schema(file)
+    /// `path` leads from the file's root to a nested object schema (`"$defs", "entry"`).
+    private func check<T: Encodable>(_ file: String, full: T, minimal: T, at path: String...) throws {
+        var schema = try GoldenVectors.schema(file)
+        for key in path {
+            schema = try #require(schema[key] as? [String: Any], "\(file): \(path)")
+        }
         let properties = try #require(schema["properties"] as? [String: Any])
         let required = try #require(schema["required"] as? [String])
         #expect(try keys(full) == Set(properties.keys), "\(file): properties")

@@ -2,7 +2,7 @@
 """Writes the golden vectors in this folder: the committed JSON files are the vectors, this is how they were made.
 
 Run from anywhere with `python3 schemas/vectors/generate.py`; it rewrites every vector file it knows and
-removes nothing else. The JSON payload frames (READY, STATUS, ERROR, events) are written the way
+removes nothing else. The JSON payload frames (READY, STATUS, ERROR, HISTORY, events) are written the way
 `JSONCoding.encode` writes them: snake_case keys, sorted keys, no spaces, no escaped slashes. If the
 `jsonschema` package is installed, every payload is also checked against the schema it claims to follow.
 """
@@ -18,7 +18,7 @@ WORKER = b"SWBW01"
 
 AGENT_COMMANDS = {
     "SUBMIT": 0x01, "ACCEPTED": 0x02, "ANSWER": 0x03, "UPDATE": 0x04,
-    "STATUS": 0x05, "CANCEL": 0x06, "ERROR": 0x07, "HEARTBEAT": 0x08,
+    "STATUS": 0x05, "CANCEL": 0x06, "ERROR": 0x07, "HEARTBEAT": 0x08, "HISTORY": 0x09,
 }
 WORKER_COMMANDS = {
     "READY": 0x01, "DISPATCH": 0x02, "ACCEPT": 0x03, "ANSWER": 0x04, "UPDATE": 0x05, "TRANSFER": 0x06,
@@ -126,6 +126,36 @@ STATUS_CANCELLED = {
     "updates": 0, "worker": "pharmacy-bot-1",
 }
 
+# A HISTORY as the ledger gives it: requeued once in claims (worker lost), then transferred to eligibility and
+# answered there. Every optional entry field appears at least once; entries are oldest first.
+HISTORY = {
+    "events": [
+        {"at": "2026-11-18T11:06:40.123Z", "attempt": 0, "department": "claims", "state": "queued",
+         "type": "request.submitted"},
+        {"at": "2026-11-18T11:06:40.125Z", "attempt": 1, "department": "claims", "state": "offered",
+         "type": "request.offered", "worker": "claims-bot-2"},
+        {"at": "2026-11-18T11:06:41.310Z", "attempt": 1, "department": "claims", "state": "accepted",
+         "type": "request.accepted", "worker": "claims-bot-2"},
+        {"at": "2026-11-18T11:09:12.480Z", "attempt": 1, "department": "claims",
+         "reason": "claims-bot-2: no heartbeat for 7.5 seconds", "state": "queued", "type": "request.requeued"},
+        {"at": "2026-11-18T11:09:12.481Z", "attempt": 2, "department": "claims", "state": "offered",
+         "type": "request.offered", "worker": "claims-bot-1"},
+        {"at": "2026-11-18T11:09:13.002Z", "attempt": 2, "department": "claims", "state": "accepted",
+         "type": "request.accepted", "worker": "claims-bot-1"},
+        {"at": "2026-11-18T11:10:02.500Z", "attempt": 0, "department": "eligibility", "from_department": "claims",
+         "reason": "coverage must be confirmed before the claim can be discussed", "state": "queued",
+         "type": "request.transferred", "worker": "claims-bot-1"},
+        {"at": "2026-11-18T11:10:02.503Z", "attempt": 1, "department": "eligibility", "state": "offered",
+         "type": "request.offered", "worker": "eligibility-bot-1"},
+        {"at": "2026-11-18T11:10:30.000Z", "attempt": 1, "department": "eligibility", "state": "accepted",
+         "type": "request.updated", "worker": "eligibility-bot-1"},
+        {"at": "2026-11-18T11:12:03.007Z", "attempt": 1, "department": "eligibility", "state": "answered",
+         "type": "request.answered", "worker": "eligibility-bot-1"},
+    ],
+    "ticket": TICKET,
+}
+assert [e["at"] for e in HISTORY["events"]] == sorted(e["at"] for e in HISTORY["events"]), "oldest first"
+
 
 def build_valid():
     # Agent → broker.
@@ -146,6 +176,8 @@ def build_valid():
     valid("agent-cancel", "An agent cancels a ticket.", "to_broker", "CANCEL", agent("CANCEL", TICKET))
     valid("agent-heartbeat-to-broker", "An agent checks that the broker is there; the broker answers HEARTBEAT.",
           "to_broker", "HEARTBEAT", agent("HEARTBEAT"))
+    valid("agent-history-query", "An agent asks for a ticket's recorded history.", "to_broker", "HISTORY",
+          agent("HISTORY", TICKET))
 
     # Broker → agent.
     valid("agent-accepted-201", "A new request is durable and a worker of its department is connected.",
@@ -173,6 +205,10 @@ def build_valid():
     valid("agent-status-cancelled", "The reply to CANCEL: the STATUS of the now cancelled request.",
           "from_broker", "STATUS", agent("STATUS", TICKET_2, js(STATUS_CANCELLED)),
           payload=(3, "status.schema.json"))
+    valid("agent-history",
+          "HISTORY of a request that was requeued once, transferred to eligibility and answered there: "
+          "every change from the ledger, oldest first, never a body.",
+          "from_broker", "HISTORY", agent("HISTORY", TICKET, js(HISTORY)), payload=(3, "history.schema.json"))
     valid("agent-error-unknown-department", "SUBMIT to a department the broker does not know: 404.",
           "from_broker", "ERROR",
           agent("ERROR", "req-7f3a9c2e-0003", "404", js({
@@ -284,8 +320,8 @@ def build_invalid():
     # Command frame.
     invalid("agent-missing-command", "The signature alone.", "to_broker", [AGENT], 400, "missing-command")
     invalid("worker-missing-command", "The signature alone.", "to_broker", [WORKER], 400, "missing-command")
-    invalid("agent-unknown-command", "Command 0x09 does not exist in the agent sub-protocol.", "to_broker",
-            [AGENT, b"\x09"], 400, "unknown-command")
+    invalid("agent-unknown-command", "Command 0x0A does not exist in the agent sub-protocol.", "to_broker",
+            [AGENT, b"\x0a"], 400, "unknown-command")
     invalid("agent-command-zero", "Command 0x00 does not exist.", "to_broker", [AGENT, b"\x00"], 400,
             "unknown-command")
     invalid("agent-command-two-bytes", "Commands are exactly one byte.", "to_broker",
@@ -317,6 +353,10 @@ def build_invalid():
             agent("HEARTBEAT", "x"), 400, "extra-frames")
     invalid("agent-status-missing-ticket", "STATUS without a ticket.", "to_broker", agent("STATUS"), 400,
             "missing-frame")
+    invalid("agent-history-missing-ticket", "HISTORY without a ticket.", "to_broker", agent("HISTORY"), 400,
+            "missing-frame")
+    invalid("agent-history-extra-frame", "HISTORY from an agent carries the ticket only.", "to_broker",
+            agent("HISTORY", TICKET, "everything"), 400, "extra-frames")
     invalid("worker-ready-missing-frame", "READY without its JSON frame.", "to_broker", worker("READY"), 400,
             "missing-frame")
     invalid("worker-accept-extra-frame", "ACCEPT carries the ticket only.", "to_broker",
@@ -420,6 +460,11 @@ def build_invalid():
     invalid("agent-status-info-too-large", "A STATUS JSON frame one byte over the 64 KiB metadata limit.",
             "from_broker", agent("STATUS", TICKET, ""), 413, "status-too-large",
             body_repeat={"frame": 3, "byte": "20", "count": 65537})
+    invalid("agent-history-too-large",
+            "A HISTORY JSON frame one byte over the default body limit (it is bounded by the body limit, "
+            "not the 64 KiB metadata limit).",
+            "from_broker", agent("HISTORY", TICKET, ""), 413, "history-too-large",
+            body_repeat={"frame": 3, "byte": "20", "count": 1048577})
     invalid("worker-dispatch-body-too-large", "A DISPATCH body one byte over the default body limit.",
             "from_broker", worker("DISPATCH", TICKET, "claims", "normal", "1", ""), 413, "body-too-large",
             body_repeat={"frame": 6, "byte": "78", "count": 1048577})

@@ -5,6 +5,7 @@ import SwitchboardBroker
 import SwitchboardClient
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardStore
 
 /// Heartbeats of the brokers and workers in these tests: fast, so a lost worker or broker is noticed in
 /// 600 ms rather than 7.5 s. Workers must use the broker's interval; ``BrokerHarness/workerOptions`` does.
@@ -40,7 +41,9 @@ func withBroker<Value>(
         while eventsPort == port { eventsPort = try freeLoopbackPort() }
         configuration.endpoint = "tcp://127.0.0.1:\(port)"
         configuration.eventsEndpoint = "tcp://127.0.0.1:\(eventsPort)"
-        configuration.dataDirectory = NSTemporaryDirectory()
+        // Each broker has a ledger of its own (a restart in the same test reopens it).
+        configuration.dataDirectory = NSTemporaryDirectory() + "switchboard-client-tests-\(UUID().uuidString)"
+        configuration.durability = .os
         configuration.core.heartbeatInterval = testHeartbeatInterval
         configuration.core.heartbeatLiveness = testLiveness
         configure(&configuration)
@@ -52,9 +55,11 @@ func withBroker<Value>(
             value = try await body(harness)
         } catch {
             await harness.cleanUp()
+            try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
             throw error
         }
         await harness.cleanUp()
+        try? FileManager.default.removeItem(atPath: configuration.dataDirectory)
         return value
     }
     throw HarnessError("could not start a broker on free loopback ports")

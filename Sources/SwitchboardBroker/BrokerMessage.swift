@@ -1,0 +1,14 @@
+import SwitchboardCore
+import SwitchboardSchema
+
+/// What other threads tell the broker thread, through its mailbox.
+enum BrokerMessage: Sendable {
+    /// Stop intake, deliver what is durable, tell workers, and return.
+    case stop
+    /// Every change group up to this one is durable: messages waiting on them may go.
+    case durable(group: UInt64)
+    /// A reply the ledger writer prepared (STATUS of an old ticket, HISTORY, ...).
+    case reply(Peer, AgentMessage)
+    /// The ledger cannot be written: the broker must stop rather than promise what it cannot keep.
+    case ledgerFailed(String)
+}

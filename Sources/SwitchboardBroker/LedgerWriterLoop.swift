@@ -1,0 +1,165 @@
+import Logging
+import SwitchboardCore
+import SwitchboardSchema
+import SwitchboardStore
+import ZeroMQ
+
+/// The ledger writer thread's state and work (see ``LedgerWriter``).
+struct LedgerWriterLoop {
+    let ledger: Ledger
+    var publisher: PublisherLoop
+    let broker: Mailbox<BrokerMessage>
+    let retention: Duration
+    let logger: Logger
+    /// Set once a commit failed: nothing more is committed or acknowledged.
+    var failed = false
+    var nextPrune = Timestamp(milliseconds: 0)
+
+    /// Finished requests deleted per prune step: small, so commits never wait long behind one.
+    static let pruneBatch = 500
+    static let pruneInterval: Duration = .seconds(60)
+
+    init(ledger: Ledger, publisher: PublisherLoop, broker: Mailbox<BrokerMessage>, retention: Duration, logger: Logger) {
+        self.ledger = ledger
+        self.publisher = publisher
+        self.broker = broker
+        self.retention = retention
+        self.logger = logger
+        // The first prune runs soon after start: whatever expired while the daemon was down goes first.
+        nextPrune = Timestamp.now() + .seconds(5)
+    }
+
+    enum Outcome { case running, stop }
+
+    /// Handles a drained batch of commands: all commit groups in it go in one transaction.
+    mutating func handle(_ commands: [LedgerWriter.Command]) -> Outcome {
+        var changes: [Change] = []
+        var lastGroup: UInt64?
+        var queries: [LedgerWriter.Command] = []
+        var stop = false
+        for command in commands {
+            switch command {
+            case let .commit(group, groupChanges):
+                changes.append(contentsOf: groupChanges)
+                lastGroup = group
+            case .lookUp, .history:
+                queries.append(command)
+            case .stop:
+                stop = true
+            }
+        }
+        if let lastGroup { commit(changes, through: lastGroup) }
+        for query in queries { answer(query) }
+        return stop ? .stop : .running
+    }
+
+    private mutating func commit(_ changes: [Change], through group: UInt64) {
+        guard !failed else { return }
+        do {
+            try ledger.apply(changes)
+        } catch {
+            failed = true
+            logger.critical("the ledger cannot be written; stopping", metadata: ["ledger": "\(ledger.path)", "error": "\(error)"])
+            broker.post(.ledgerFailed("\(ledger.path): \(error)"))
+            return
+        }
+        // Events describe durable state only, so they go out after the commit.
+        publisher.publish(changes)
+        broker.post(.durable(group: group))
+    }
+
+    private func answer(_ query: LedgerWriter.Command) {
+        do {
+            switch query {
+            case let .lookUp(.status(agent, ticket)):
+                if let stored = try ledger.request(ticket: ticket) {
+                    broker.post(.reply(agent, .status(ticket: ticket, info: JSONCoding.encode(stored.status), answer: stored.answer)))
+                } else {
+                    broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
+                }
+            case let .lookUp(.cancel(agent, ticket)):
+                if let stored = try ledger.request(ticket: ticket) {
+                    broker.post(.reply(agent, LedgerReplies.alreadyFinal(ticket, stored.state)))
+                } else {
+                    broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
+                }
+            case let .history(agent, ticket):
+                let events = try ledger.history(ticket: ticket)
+                if events.isEmpty {
+                    broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
+                } else {
+                    let history = RequestHistory(ticket: ticket, events: events.map(\.entry))
+                    broker.post(.reply(agent, .history(ticket: ticket, info: JSONCoding.encode(history))))
+                }
+            case .commit, .stop:
+                break
+            }
+        } catch {
+            logger.error("ledger read failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Milliseconds until the next prune step (the writer otherwise sleeps until told something).
+    func pollTimeout(now: Timestamp) -> Int {
+        Int(max(0, min(60_000, nextPrune.rawValue - now.rawValue)))
+    }
+
+    /// Deletes one small batch of requests finished before the retention; comes back soon if there is more.
+    mutating func pruneIfDue(now: Timestamp) {
+        guard !failed, now >= nextPrune else { return }
+        do {
+            let pruned = try ledger.prune(
+                finishedBefore: Timestamp(milliseconds: now.rawValue - retention.milliseconds), limit: Self.pruneBatch)
+            if !pruned.isEmpty { logger.info("pruned finished requests", metadata: ["count": "\(pruned.count)"]) }
+            nextPrune = pruned.count == Self.pruneBatch ? now + .milliseconds(100) : now + Self.pruneInterval
+        } catch {
+            logger.error("ledger prune failed", metadata: ["error": "\(error)"])
+            nextPrune = now + Self.pruneInterval
+        }
+    }
+}
+
+/// Replies the writer prepares from ledger reads.
+enum LedgerReplies {
+    static func unknownTicket(_ ticket: String) -> AgentMessage {
+        .error(
+            reference: ticket, status: .notFound,
+            detail: JSONCoding.encode(ErrorDetail(
+                status: .notFound, error: "unknown-ticket", message: "ticket \(ticket) is not known", ticket: ticket)))
+    }
+
+    static func alreadyFinal(_ ticket: String, _ state: RequestState) -> AgentMessage {
+        .error(
+            reference: ticket, status: .conflict,
+            detail: JSONCoding.encode(ErrorDetail(
+                status: .conflict, error: "already-final",
+                message: "ticket \(ticket) is already \(state.rawValue); it cannot be cancelled", ticket: ticket)))
+    }
+}
+
+extension StoredRequest {
+    /// The STATUS body for a request read from the ledger.
+    var status: RequestStatus {
+        RequestStatus(
+            ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
+            attempts: attempts, worker: state.isFinal ? nil : worker, reason: reason, updates: updates,
+            submittedAt: submittedAt.iso8601, updatedAt: updatedAt.iso8601, deadline: deadline.iso8601,
+            answeredAt: answeredAt?.iso8601, failure: failure)
+    }
+
+    /// The request as Core restores it after a restart.
+    var recovered: RecoveredRequest {
+        RecoveredRequest(
+            ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
+            attempts: attempts, body: body, submittedAt: submittedAt, updatedAt: updatedAt, deadline: deadline,
+            updates: updates, worker: worker)
+    }
+}
+
+extension StoredEvent {
+    var entry: RequestHistory.Entry {
+        RequestHistory.Entry(
+            type: type, at: at.iso8601, department: department, fromDepartment: fromDepartment, state: state,
+            attempt: attempt, worker: worker, reason: reason)
+    }
+}

@@ -1,0 +1,30 @@
+import Logging
+import SwitchboardCore
+import SwitchboardSchema
+import SwitchboardStore
+
+/// What the ledger holds at start-up, read before the endpoints open.
+struct Recovery: Sendable {
+    var open: [RecoveredRequest]
+    var finished: [(requestID: String, ticket: String, finishedAt: Timestamp)]
+    var lastTicket: String?
+
+    static func load(from ledger: Ledger, logger: Logger) throws -> Recovery {
+        let started = Timestamp.now()
+        let recovery = Recovery(
+            open: try ledger.openRequests().map(\.recovered), finished: try ledger.finishedIndex(),
+            lastTicket: try ledger.lastTicket())
+        logger.info(
+            "ledger read",
+            metadata: [
+                "open": "\(recovery.open.count)", "finished": "\(recovery.finished.count)",
+                "ms": "\(Timestamp.now().rawValue - started.rawValue)",
+            ])
+        return recovery
+    }
+
+    /// Puts it into Core; returns the changes recovery made (requeues, dead letters) to record.
+    func restore(into core: inout BrokerCore, now: Timestamp) -> [CoreAction] {
+        core.restore(open: open, finished: finished, lastTicket: lastTicket, now: now)
+    }
+}

@@ -1,0 +1,80 @@
+import SwitchboardSchema
+
+/// An unfinished request as the ledger holds it, to be put back in its queue after a restart.
+public struct RecoveredRequest: Sendable, Equatable {
+    public var ticket: String
+    public var requestID: String
+    public var department: String
+    public var priority: Priority
+    public var state: RequestState
+    public var attempts: Int
+    public var body: [UInt8]
+    public var submittedAt: Timestamp
+    public var updatedAt: Timestamp
+    public var deadline: Timestamp
+    public var updates: Int
+    public var worker: String?
+
+    public init(
+        ticket: String, requestID: String, department: String, priority: Priority, state: RequestState, attempts: Int,
+        body: [UInt8], submittedAt: Timestamp, updatedAt: Timestamp, deadline: Timestamp, updates: Int = 0,
+        worker: String? = nil
+    ) {
+        self.ticket = ticket
+        self.requestID = requestID
+        self.department = department
+        self.priority = priority
+        self.state = state
+        self.attempts = attempts
+        self.body = body
+        self.submittedAt = submittedAt
+        self.updatedAt = updatedAt
+        self.deadline = deadline
+        self.updates = updates
+        self.worker = worker
+    }
+}
+
+extension BrokerCore {
+    /// Puts back what the ledger holds after a restart, before any peer is heard: every unfinished request
+    /// in its queue (one that a worker held is requeued with its attempt counted, or dead-lettered after the
+    /// last attempt), the idempotency index of finished requests, and the ticket sequence.
+    ///
+    /// `open` must be in submission (ticket) order and `finished` oldest first, as the ledger returns them.
+    public mutating func restore(
+        open: [RecoveredRequest], finished: [(requestID: String, ticket: String, finishedAt: Timestamp)],
+        lastTicket: String?, now: Timestamp
+    ) -> [CoreAction] {
+        if let lastTicket { tickets.advance(past: lastTicket) }
+        for entry in finished {
+            ticketsByRequestID[entry.requestID] = entry.ticket
+            finishedIndex.append(FinishedEntry(finishedAt: entry.finishedAt, requestID: entry.requestID, ticket: entry.ticket))
+        }
+        for stored in open {
+            nextSequence += 1
+            let wasHeld = stored.state == .offered || stored.state == .accepted
+            let request = RequestRecord(
+                ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
+                priority: stored.priority, state: wasHeld ? .offered : .queued, attempts: stored.attempts, agent: nil,
+                body: stored.body, submittedAt: stored.submittedAt, updatedAt: stored.updatedAt,
+                deadline: stored.deadline, updates: stored.updates, sequence: nextSequence)
+            requests[stored.ticket] = request
+            ticketsByRequestID[stored.requestID] = stored.ticket
+            openRequests += 1
+            guard departments[stored.department] != nil else {
+                // The department was removed from the configuration while the request waited.
+                finish(ticket: stored.ticket, state: .deadLettered,
+                       reason: "department '\(stored.department)' is no longer configured", now: now)
+                requests[stored.ticket]!.failure = "no_department"
+                emit(.record(change(.requestDeadLettered, requests[stored.ticket]!, now: now)))
+                continue
+            }
+            if wasHeld {
+                requeue(ticket: stored.ticket, reason: "the broker restarted while \(stored.worker ?? "a worker") held it", now: now)
+            } else {
+                departments[stored.department]!.queue.push(request)
+            }
+        }
+        return takeActions()
+    }
+}

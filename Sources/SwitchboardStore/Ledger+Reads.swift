@@ -1,0 +1,97 @@
+import GRDB
+import SwitchboardSchema
+
+extension Ledger {
+    /// Open requests (not finished), ordered by ticket (tickets sort by submission time), with their bodies:
+    /// what recovery puts back in the queues.
+    public func openRequests() throws -> [StoredRequest] {
+        try reportingErrors {
+            try writer.read { db in
+                try RequestRow
+                    .filter(RequestRow.Columns.finishedAt == nil)
+                    .order(RequestRow.Columns.ticket)
+                    .fetchAll(db)
+                    .map { try $0.stored(path: path) }
+            }
+        }
+    }
+
+    /// Request id → ticket and finish time of every finished request still in the ledger, oldest finished
+    /// first: what recovery restores into the idempotency index.
+    public func finishedIndex() throws -> [(requestID: String, ticket: String, finishedAt: Timestamp)] {
+        try reportingErrors {
+            try writer.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT request_id, ticket, finished_at FROM request
+                    WHERE finished_at IS NOT NULL ORDER BY finished_at, ticket
+                    """)
+                var index: [(requestID: String, ticket: String, finishedAt: Timestamp)] = []
+                while let row = try rows.next() {
+                    index.append((row[0], row[1], Timestamp(milliseconds: row[2])))
+                }
+                return index
+            }
+        }
+    }
+
+    /// The largest ticket in the ledger (nil on an empty one), so new tickets sort after it. Tickets grow
+    /// with time, so one lost to pruning (finished longer ago than the retention) is far behind the clock.
+    public func lastTicket() throws -> String? {
+        try reportingErrors {
+            try writer.read { db in
+                try String.fetchOne(db, sql: "SELECT MAX(ticket) FROM request")
+            }
+        }
+    }
+
+    /// One request with its answer, if it has one; nil if the ledger does not hold the ticket.
+    public func request(ticket: String) throws -> StoredRequest? {
+        try reportingErrors {
+            try writer.read { db in
+                try RequestRow.fetchOne(db, key: ticket)?.stored(path: path)
+            }
+        }
+    }
+
+    /// The ticket's history in the order it happened, without bodies; empty for an unknown ticket.
+    public func history(ticket: String) throws -> [StoredEvent] {
+        try reportingErrors {
+            try writer.read { db in
+                try RequestEventRow
+                    .select(RequestEventRow.CodingKeys.allCases.filter { $0 != .body }.map { Column($0) })
+                    .filter(RequestEventRow.Columns.ticket == ticket)
+                    .order(RequestEventRow.Columns.id)
+                    .fetchAll(db)
+                    .map { try $0.stored(path: path) }
+            }
+        }
+    }
+
+    /// Requests by state, every state present (zero when none): for metrics, ops and tests.
+    public func countsByState() throws -> [RequestState: Int] {
+        try reportingErrors {
+            try writer.read { db in
+                var counts = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
+                let rows = try Row.fetchCursor(db, sql: "SELECT state, COUNT(*) FROM request GROUP BY state")
+                while let row = try rows.next() {
+                    let name: String = row[0]
+                    guard let state = RequestState(rawValue: name) else {
+                        throw LedgerError(
+                            path: path,
+                            reason: "requests have state '\(name)', which this version does not know; "
+                                + "was the ledger written by a newer switchboardd?")
+                    }
+                    counts[state] = row[1]
+                }
+                return counts
+            }
+        }
+    }
+
+    /// The worker log, oldest first (for tests and ops).
+    func workerEvents() throws -> [WorkerEventRow] {
+        try reportingErrors {
+            try writer.read { db in try WorkerEventRow.order(WorkerEventRow.Columns.id).fetchAll(db) }
+        }
+    }
+}

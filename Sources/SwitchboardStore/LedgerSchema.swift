@@ -1,0 +1,64 @@
+import GRDB
+
+/// The ledger's tables, as string-named migrations. A migration that has shipped is never edited:
+/// changes come as new migrations appended to the list.
+enum LedgerSchema {
+    /// Every migration, in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: requests and events") { db in
+            // Times are milliseconds since the Unix epoch (UTC). Bodies and answers are opaque bytes.
+            try db.execute(sql: """
+                CREATE TABLE request (
+                    ticket TEXT NOT NULL PRIMARY KEY,
+                    request_id TEXT NOT NULL UNIQUE,
+                    department TEXT NOT NULL,
+                    priority TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    submitter TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    worker TEXT,
+                    reason TEXT,
+                    failure TEXT,
+                    updates INTEGER NOT NULL DEFAULT 0,
+                    submitted_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    deadline INTEGER NOT NULL,
+                    answered_at INTEGER,
+                    answer BLOB,
+                    finished_at INTEGER
+                ) STRICT;
+                CREATE INDEX request_open ON request(ticket) WHERE finished_at IS NULL;
+                CREATE INDEX request_finished ON request(finished_at, ticket) WHERE finished_at IS NOT NULL;
+
+                CREATE TABLE request_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ticket TEXT NOT NULL REFERENCES request(ticket) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    department TEXT,
+                    from_department TEXT,
+                    state TEXT,
+                    attempt INTEGER,
+                    worker TEXT,
+                    reason TEXT,
+                    body BLOB
+                ) STRICT;
+                CREATE INDEX request_event_ticket ON request_event(ticket, id);
+
+                CREATE TABLE worker_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    type TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    worker TEXT NOT NULL,
+                    departments TEXT NOT NULL,
+                    credit INTEGER,
+                    reason TEXT
+                ) STRICT;
+                CREATE INDEX worker_event_at ON worker_event(at);
+                """)
+        }
+        return migrator
+    }
+}

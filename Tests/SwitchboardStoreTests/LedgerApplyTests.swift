@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+import SwitchboardSchema
+import Testing
+@testable import SwitchboardStore
+
+@Suite("Ledger.apply")
+struct LedgerApplyTests {
+    @Test("migrations create the tables and indexes", arguments: Backend.allCases)
+    func migrationsCreateTables(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            let names = try ledger.writer.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            }
+            for name in ["request", "request_event", "worker_event", "request_open", "request_finished",
+                         "request_event_ticket", "grdb_migrations"] {
+                #expect(names.contains(name), "missing \(name) in \(names)")
+            }
+            let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
+            #expect(applied == ["v1: requests and events"])
+        }
+    }
+
+    @Test("a full lifecycle gives the right rows and an ordered history", arguments: Backend.allCases)
+    func fullLifecycle(backend: Backend) throws {
+        let t1 = ticket(0), t2 = ticket(1), t3 = ticket(2)
+        try withLedger(backend) { ledger in
+            try ledger.apply([
+                Changes.worker(.workerJoined, "w1", at: 0, departments: ["billing", "claims"], credit: 2),
+                Changes.submitted(t1, requestID: "r-1", at: 0, priority: .high, body: "member 123: claim status?"),
+            ])
+            // One change per group and several per group must come to the same thing.
+            try ledger.apply([Changes.request(.requestOffered, t1, at: 10, state: .offered, attempt: 1, priority: .high, worker: "w1")])
+            try ledger.apply([
+                Changes.request(.requestAccepted, t1, at: 20, state: .accepted, attempt: 1, priority: .high, worker: "w1"),
+                Changes.request(.requestUpdated, t1, at: 30, state: .accepted, attempt: 1, priority: .high, worker: "w1",
+                    body: "looking into it"),
+                Changes.request(.requestTransferred, t1, at: 40, state: .queued, attempt: 0, department: "eligibility",
+                    priority: .high, worker: "w1", reason: "needs eligibility", fromDepartment: "claims"),
+                Changes.request(.requestOffered, t1, at: 50, state: .offered, attempt: 1, department: "eligibility",
+                    priority: .high, worker: "w2"),
+                Changes.worker(.workerLost, "w2", at: 60, departments: ["eligibility"], credit: 1, reason: "missed heartbeats"),
+                Changes.request(.requestRequeued, t1, at: 60, state: .queued, attempt: 1, department: "eligibility",
+                    priority: .high, reason: "w2: missed heartbeats"),
+                Changes.request(.requestOffered, t1, at: 70, state: .offered, attempt: 2, department: "eligibility",
+                    priority: .high, worker: "w3"),
+                Changes.request(.requestAnswered, t1, at: 80, state: .answered, attempt: 2, department: "eligibility",
+                    priority: .high, worker: "w3", body: "claim paid on May 2"),
+            ])
+            try ledger.apply([
+                Changes.request(.requestDuplicateAnswer, t1, at: 90, state: .answered, attempt: 2,
+                    department: "eligibility", priority: .high, worker: "w2", reason: "request already answered",
+                    body: "late answer"),
+                Changes.submitted(t2, requestID: "r-2", at: 1),
+                Changes.request(.requestCancelled, t2, at: 100, state: .cancelled, attempt: 0, reason: "cancelled by the agent"),
+                Changes.submitted(t3, requestID: "r-3", at: 2),
+                Changes.request(.requestOffered, t3, at: 110, state: .offered, attempt: 1, worker: "w1"),
+                Changes.request(.requestDeadLettered, t3, at: 120, state: .deadLettered, attempt: 1, worker: "w1",
+                    reason: "rejected by claims: not a claim", failure: "rejected"),
+            ])
+
+            let answered = try #require(try ledger.request(ticket: t1))
+            #expect(answered == StoredRequest(
+                ticket: t1, requestID: "r-1", department: "eligibility", priority: .high, state: .answered,
+                attempts: 2, submitter: "a1b2", body: bytes("member 123: claim status?"), worker: "w3", reason: nil,
+                failure: nil, updates: 1, submittedAt: at(0), updatedAt: at(80), deadline: at(3_600_000),
+                answeredAt: at(80), answer: bytes("claim paid on May 2"), finishedAt: at(80)))
+
+            let cancelled = try #require(try ledger.request(ticket: t2))
+            #expect(cancelled.state == .cancelled)
+            #expect(cancelled.reason == "cancelled by the agent")
+            #expect(cancelled.finishedAt == at(100))
+            #expect(cancelled.answer == nil && cancelled.answeredAt == nil)
+
+            let deadLettered = try #require(try ledger.request(ticket: t3))
+            #expect(deadLettered.state == .deadLettered)
+            #expect(deadLettered.failure == "rejected")
+            #expect(deadLettered.reason == "rejected by claims: not a claim")
+            #expect(deadLettered.finishedAt == at(120))
+            #expect(deadLettered.attempts == 1)
+
+            let history = try ledger.history(ticket: t1)
+            #expect(history.map(\.type) == [
+                .requestSubmitted, .requestOffered, .requestAccepted, .requestUpdated, .requestTransferred,
+                .requestOffered, .requestRequeued, .requestOffered, .requestAnswered, .requestDuplicateAnswer,
+            ])
+            #expect(history.map(\.at) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90].map(at))
+            #expect(zip(history, history.dropFirst()).allSatisfy { $0.id < $1.id })
+            let transfer = history[4]
+            #expect(transfer.department == "eligibility")
+            #expect(transfer.fromDepartment == "claims")
+            #expect(transfer.state == .queued)
+            #expect(transfer.attempt == 0)
+            #expect(transfer.reason == "needs eligibility")
+            #expect(history[6].reason == "w2: missed heartbeats")
+            #expect(history[6].worker == nil)
+            #expect(history[9].worker == "w2")
+            #expect(history[9].state == .answered)
+            #expect(try ledger.history(ticket: t2).map(\.type) == [.requestSubmitted, .requestCancelled])
+            #expect(try ledger.history(ticket: t3).map(\.type) == [.requestSubmitted, .requestOffered, .requestDeadLettered])
+
+            // Bodies of updates and duplicate answers are kept in the history, and only those.
+            let bodies = try ledger.writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT type, body FROM request_event WHERE body IS NOT NULL ORDER BY id")
+                    .map { row -> String in "\(row["type"] as String)=\(String(decoding: row["body"] as Data, as: UTF8.self))" }
+            }
+            #expect(bodies == ["request.updated=looking into it", "request.duplicate_answer=late answer"])
+
+            let workers = try ledger.workerEvents()
+            #expect(workers.map(\.type) == ["worker.joined", "worker.lost"])
+            #expect(workers[0].departments == "billing,claims")
+            #expect(workers[0].credit == 2)
+            #expect(workers[1].reason == "missed heartbeats")
+            #expect(workers[1].at == base + 60)
+        }
+    }
+
+    @Test("a duplicate answer never touches the request row", arguments: Backend.allCases)
+    func duplicateAnswerLeavesRow(backend: Backend) throws {
+        let t1 = ticket(0)
+        try withLedger(backend) { ledger in
+            try ledger.apply(Changes.answered(t1, requestID: "r-1", at: 0))
+            let before = try ledger.request(ticket: t1)
+            try ledger.apply([
+                Changes.request(.requestDuplicateAnswer, t1, at: 500, state: .answered, attempt: 7,
+                    department: "billing", priority: .urgent, worker: "w9", reason: "request already answered",
+                    body: "second answer"),
+            ])
+            #expect(try ledger.request(ticket: t1) == before)
+            #expect(try ledger.history(ticket: t1).last?.type == .requestDuplicateAnswer)
+        }
+    }
+
+    @Test("a submission whose request id exists is ignored without failing its group", arguments: Backend.allCases)
+    func duplicateRequestID(backend: Backend) throws {
+        let t1 = ticket(0), t2 = ticket(1), t3 = ticket(2)
+        try withLedger(backend) { ledger in
+            try ledger.apply([Changes.submitted(t1, requestID: "r-1", at: 0, body: "first")])
+            try ledger.apply([
+                Changes.submitted(t2, requestID: "r-1", at: 1, body: "second"),
+                Changes.request(.requestOffered, t2, at: 2, state: .offered, attempt: 1, worker: "w1"),
+                Changes.submitted(t3, requestID: "r-3", at: 3),
+            ])
+            #expect(try ledger.request(ticket: t1)?.body == bytes("first"))
+            #expect(try ledger.request(ticket: t2) == nil)
+            #expect(try ledger.history(ticket: t2).isEmpty)
+            #expect(try ledger.request(ticket: t3) != nil)
+            #expect(try ledger.history(ticket: t1).map(\.type) == [.requestSubmitted])
+        }
+    }
+
+    @Test("changes of a ticket the ledger does not hold are skipped", arguments: Backend.allCases)
+    func unknownTicket(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            try ledger.apply([
+                Changes.request(.requestOffered, "T-UNKNOWN000000", at: 0, state: .offered, attempt: 1),
+                Changes.request(.requestDuplicateAnswer, "T-UNKNOWN000000", at: 1, state: .answered, attempt: 1,
+                    body: "late"),
+            ])
+            let events = try ledger.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request_event") }
+            #expect(events == 0)
+        }
+    }
+
+    @Test("a change without the fields it needs fails its whole group", arguments: Backend.allCases)
+    func incompleteChangeRollsBack(backend: Backend) throws {
+        let t1 = ticket(0)
+        try withLedger(backend) { ledger in
+            var noTicket = Changes.request(.requestOffered, t1, at: 1, state: .offered, attempt: 1)
+            noTicket.ticket = nil
+            let error = try #require(throws: LedgerError.self) {
+                try ledger.apply([Changes.submitted(t1, requestID: "r-1", at: 0), noTicket])
+            }
+            #expect(error.reason.contains("request.offered"))
+            #expect(error.reason.contains("ticket"))
+            #expect(try ledger.request(ticket: t1) == nil)
+
+            var noDeadline = Changes.submitted(t1, requestID: "r-1", at: 0)
+            noDeadline.deadline = nil
+            #expect(throws: LedgerError.self) { try ledger.apply([noDeadline]) }
+            #expect(try ledger.countsByState().values.reduce(0, +) == 0)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import SwitchboardCore
+import SwitchboardSchema
+import Testing
+@testable import SwitchboardStore
+
+@Suite("Ledger reads")
+struct LedgerReadTests {
+    @Test("openRequests returns only unfinished requests, with bodies, in ticket order", arguments: Backend.allCases)
+    func openRequests(backend: Backend) throws {
+        let early = ticket(0), middle = ticket(5), late = ticket(9), done = ticket(3)
+        try withLedger(backend) { ledger in
+            // Applied out of ticket order, so only ORDER BY can put them right.
+            try ledger.apply([
+                Changes.submitted(late, requestID: "r-late", at: 9, body: "late body"),
+                Changes.submitted(early, requestID: "r-early", at: 0, department: "billing", priority: .urgent,
+                    body: "early body"),
+            ])
+            try ledger.apply(Changes.answered(done, requestID: "r-done", at: 3))
+            try ledger.apply([
+                Changes.submitted(middle, requestID: "r-middle", at: 5, body: "middle body"),
+                Changes.request(.requestOffered, middle, at: 6, state: .offered, attempt: 1, worker: "w1"),
+                Changes.request(.requestAccepted, middle, at: 7, state: .accepted, attempt: 1, worker: "w1"),
+                Changes.request(.requestUpdated, middle, at: 8, state: .accepted, attempt: 1, worker: "w1", body: "soon"),
+            ])
+            let open = try ledger.openRequests()
+            #expect(open.map(\.ticket) == [early, middle, late])
+            #expect(open.map(\.body) == [bytes("early body"), bytes("middle body"), bytes("late body")])
+            #expect(open[0].department == "billing")
+            #expect(open[0].priority == .urgent)
+            #expect(open[1].state == .accepted)
+            #expect(open[1].worker == "w1")
+            #expect(open[1].attempts == 1)
+            #expect(open[1].updates == 1)
+            #expect(open.allSatisfy { $0.finishedAt == nil })
+        }
+    }
+
+    @Test("finishedIndex lists finished requests, oldest finished first", arguments: Backend.allCases)
+    func finishedIndex(backend: Backend) throws {
+        let first = ticket(0), second = ticket(1), open = ticket(2), third = ticket(3)
+        try withLedger(backend) { ledger in
+            try ledger.apply(Changes.answered(first, requestID: "r-first", at: 0, after: 500))
+            try ledger.apply(Changes.answered(second, requestID: "r-second", at: 1, after: 100))
+            try ledger.apply([Changes.submitted(open, requestID: "r-open", at: 2)])
+            try ledger.apply([
+                Changes.submitted(third, requestID: "r-third", at: 3),
+                Changes.request(.requestCancelled, third, at: 300, state: .cancelled, attempt: 0),
+            ])
+            let index = try ledger.finishedIndex()
+            #expect(index.map(\.requestID) == ["r-second", "r-third", "r-first"])
+            #expect(index.map(\.ticket) == [second, third, first])
+            #expect(index.map(\.finishedAt) == [at(101), at(300), at(500)])
+        }
+    }
+
+    @Test("lastTicket is nil on an empty ledger, then the largest ticket", arguments: Backend.allCases)
+    func lastTicket(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            #expect(try ledger.lastTicket() == nil)
+            try ledger.apply([
+                Changes.submitted(ticket(7), requestID: "r-7", at: 7),
+                Changes.submitted(ticket(2), requestID: "r-2", at: 2),
+            ])
+            try ledger.apply(Changes.answered(ticket(9), requestID: "r-9", at: 9))
+            #expect(try ledger.lastTicket() == ticket(9))
+        }
+    }
+
+    @Test("request(ticket:) carries the answer; nil for an unknown ticket", arguments: Backend.allCases)
+    func requestCarriesAnswer(backend: Backend) throws {
+        let t1 = ticket(0)
+        try withLedger(backend) { ledger in
+            try ledger.apply([Changes.submitted(t1, requestID: "r-1", at: 0)])
+            let pending = try #require(try ledger.request(ticket: t1))
+            #expect(pending.answer == nil)
+            #expect(pending.answeredAt == nil)
+            try ledger.apply(Array(Changes.answered(t1, requestID: "r-1", at: 0, after: 42).dropFirst()))
+            let answered = try #require(try ledger.request(ticket: t1))
+            #expect(answered.answer == bytes("answer to r-1"))
+            #expect(answered.answeredAt == at(42))
+            #expect(answered.state == .answered)
+            #expect(answered.worker == "w1")
+            #expect(try ledger.request(ticket: ticket(1)) == nil)
+            #expect(try ledger.history(ticket: ticket(1)).isEmpty)
+        }
+    }
+
+    @Test("countsByState counts every state, zero included", arguments: Backend.allCases)
+    func countsByState(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            #expect(try ledger.countsByState() == Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) }))
+            try ledger.apply([
+                Changes.submitted(ticket(0), requestID: "r-0", at: 0),
+                Changes.submitted(ticket(1), requestID: "r-1", at: 1),
+                Changes.submitted(ticket(2), requestID: "r-2", at: 2),
+                Changes.request(.requestOffered, ticket(2), at: 3, state: .offered, attempt: 1, worker: "w1"),
+            ])
+            try ledger.apply(Changes.answered(ticket(3), requestID: "r-3", at: 3))
+            #expect(try ledger.countsByState() == [
+                .queued: 2, .offered: 1, .accepted: 0, .answered: 1, .cancelled: 0, .deadLettered: 0,
+            ])
+        }
+    }
+}
