@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "switchboardd",
             dependencies: [
-                "SwitchboardBroker",
+                "SwitchboardBroker", "SwitchboardStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +81,7 @@ let package = Package(
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardBrokerTests", dependencies: ["SwitchboardBroker", "ZeroMQ"]),
         .testTarget(name: "SwitchboardClientTests", dependencies: ["SwitchboardClient", "SwitchboardBroker"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ZeroMQ", "SwitchboardSchema"]),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["ZeroMQ", "SwitchboardSchema", "SwitchboardClient", "SwitchboardStore"]),
     ]
 )

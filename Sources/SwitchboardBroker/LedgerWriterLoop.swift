@@ -88,7 +88,7 @@ struct LedgerWriterLoop {
                 if events.isEmpty {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 } else {
-                    let history = RequestHistory(ticket: ticket, events: events.map(\.entry))
+                    let history = RequestHistory(ticket: ticket, events: LedgerReplies.bounded(events.map(\.entry)))
                     broker.post(.reply(agent, .history(ticket: ticket, info: JSONCoding.encode(history))))
                 }
             case .commit, .stop:
@@ -126,6 +126,23 @@ enum LedgerReplies {
             reference: ticket, status: .notFound,
             detail: JSONCoding.encode(ErrorDetail(
                 status: .notFound, error: "unknown-ticket", message: "ticket \(ticket) is not known", ticket: ticket)))
+    }
+
+    /// Most entries a HISTORY reply carries: the first (the submission) and the latest ones, so a request a
+    /// chatty worker updated thousands of times still fits well within the body limit.
+    static let maxHistoryEntries = 1000
+    /// Longest reason quoted in a history entry.
+    static let maxHistoryReasonBytes = 1024
+
+    static func bounded(_ entries: [RequestHistory.Entry]) -> [RequestHistory.Entry] {
+        var kept = entries.count > maxHistoryEntries
+            ? [entries[0]] + entries.suffix(maxHistoryEntries - 1) : entries
+        for index in kept.indices {
+            if let reason = kept[index].reason, reason.utf8.count > maxHistoryReasonBytes {
+                kept[index].reason = String(decoding: reason.utf8.prefix(maxHistoryReasonBytes), as: UTF8.self) + "…"
+            }
+        }
+        return kept
     }
 
     static func alreadyFinal(_ ticket: String, _ state: RequestState) -> AgentMessage {

@@ -25,7 +25,9 @@ enum DatabaseFile {
         var bytes = [UInt8](repeating: 0, count: header.count)
         var count = 0
         while count < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + count, $0.count - count, off_t(count)) }
+            let got = bytes.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + count, $0.count - count, off_t(count))
+            }
             if got < 0 && errno == EINTR { continue }
             guard got >= 0 else { throw LedgerError.cannotOpen(path, errno) }
             if got == 0 { break }

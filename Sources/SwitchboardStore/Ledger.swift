@@ -42,8 +42,10 @@ public final class Ledger: Sendable {
             configuration.maximumReaderCount = 2
             let pool = try DatabasePool(path: path, configuration: configuration)
             // GRDB sets synchronous = NORMAL when it switches to WAL; the writer connection is the one that counts.
+            // The WAL is truncated back to 64 MiB after checkpoints, so one burst does not keep a huge file.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
+                try db.execute(sql: "PRAGMA journal_size_limit = \(64 << 20)")
             }
             try LedgerSchema.migrator.migrate(pool)
             self.writer = pool

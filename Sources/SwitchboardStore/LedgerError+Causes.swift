@@ -16,7 +16,8 @@ extension LedgerError {
     static func cause(_ code: Int32) -> String {
         switch code {
         case EACCES, EPERM:
-            "permission denied (the daemon runs as uid \(getuid())); give its user access or choose another data directory"
+            "permission denied (the daemon runs as uid \(getuid())); give its user access "
+                + "or choose another data directory"
         case EROFS: "the file system is read-only; choose a data directory on a writable file system"
         case ENOSPC, EDQUOT: "no space left on the device (or quota exceeded); free some space and start again"
         case EIO: "disk I/O error; check the disk and the kernel log (dmesg)"
@@ -58,7 +59,8 @@ extension LedgerError {
     }
 
     static func isADirectory(_ path: String) -> LedgerError {
-        LedgerError(path: path, reason: "is a directory, not a database file; move it away or choose another data directory")
+        LedgerError(
+            path: path, reason: "is a directory, not a database file; move it away or choose another data directory")
     }
 
     static func notADatabase(_ path: String, _ detail: String) -> LedgerError {

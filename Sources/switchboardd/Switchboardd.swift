@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardBroker
+import SwitchboardStore
 
 /// `switchboardd`: the Switchboard daemon.
 @main
@@ -77,6 +78,10 @@ struct Switchboardd: AsyncParsableCommand {
                 logger: logger))
         do {
             try await group.run()
+        } catch let error as LedgerError {
+            // Never start empty over data we cannot read: say which file and why, and stop.
+            logger.critical("cannot open the ledger", metadata: ["ledger": "\(error.path)", "error": "\(error.reason)"])
+            throw ExitCode(74)  // EX_IOERR
         } catch {
             logger.critical("switchboardd failed", metadata: ["error": "\(error)"])
             throw ExitCode(1)

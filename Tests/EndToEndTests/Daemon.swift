@@ -5,12 +5,18 @@ import ZeroMQ
 /// A real `switchboardd` on free 127.0.0.1 ports, with fast heartbeats, plus helpers to start workers and
 /// agents as processes against it.
 final class Daemon: @unchecked Sendable {
-    // @unchecked Sendable: every property is set in init and never changed.
+    // @unchecked Sendable: every property but `current` is set in init and never changed; `current` is behind a lock.
     let directory: URL
     let endpoint: String
     let eventsEndpoint: String
-    let process: ChildProcess
     let events: EventWatcher
+    private let configurationFile: URL
+    private let current: Locked<ChildProcess?> = Locked(nil)
+    private let runs = Locked(0)
+    /// The running daemon process (the latest, after restarts).
+    var process: ChildProcess { current.withLock { $0! } }
+    /// Where the daemon keeps its ledger.
+    var dataDirectory: URL { directory.appendingPathComponent("var") }
     private let children = Locked([ChildProcess]())
     static let heartbeat = "200ms"
 
@@ -34,21 +40,48 @@ final class Daemon: @unchecked Sendable {
         directory = try TestEnvironment.temporaryDirectory()
         endpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
         eventsEndpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
-        let configuration = directory.appendingPathComponent("switchboard.yaml")
+        configurationFile = directory.appendingPathComponent("switchboard.yaml")
         try """
             heartbeat:
               interval: \(Daemon.heartbeat)
               liveness: 3
             \(extraConfiguration)
-            """.write(to: configuration, atomically: true, encoding: .utf8)
-        process = try ChildProcess(
-            name: "switchboardd", executable: try TestEnvironment.executable("switchboardd"),
+            """.write(to: configurationFile, atomically: true, encoding: .utf8)
+        events = try EventWatcher(endpoint: eventsEndpoint)
+        try launch()
+    }
+
+    /// Starts a new daemon process on the same ports and data directory.
+    private func launch() throws {
+        let run = runs.withLock { runs -> Int in
+            runs += 1
+            return runs
+        }
+        let child = try ChildProcess(
+            name: run == 1 ? "switchboardd" : "switchboardd-\(run)", executable: try TestEnvironment.executable("switchboardd"),
             arguments: [
-                "--config", configuration.path, "--endpoint", endpoint, "--events", eventsEndpoint,
-                "--data-dir", directory.appendingPathComponent("var").path,
+                "--config", configurationFile.path, "--endpoint", endpoint, "--events", eventsEndpoint,
+                "--data-dir", dataDirectory.path,
             ],
             directory: directory)
-        events = try EventWatcher(endpoint: eventsEndpoint)
+        current.withLock { $0 = child }
+    }
+
+    /// Kills the daemon with SIGKILL (no goodbye to anyone), then starts it again and waits until it serves.
+    func crashAndRestart() async throws {
+        process.signal(SIGKILL)
+        _ = try await process.exitCode(within: .seconds(10))
+        try launch()
+        try await waitUntilReady()
+    }
+
+    /// Stops the daemon with SIGTERM, then starts it again and waits until it serves.
+    func restart() async throws {
+        process.signal(SIGTERM)
+        let code = try await process.exitCode(within: .seconds(15))
+        guard code == 0 else { throw TestFailure("switchboardd exited \(code) on SIGTERM:\n\(process.stderr)") }
+        try launch()
+        try await waitUntilReady()
     }
 
     /// Waits until the daemon answers a HEARTBEAT on its request endpoint.

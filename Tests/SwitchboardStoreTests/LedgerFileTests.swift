@@ -38,7 +38,8 @@ struct LedgerFileTests {
             defer { try? second.close() }
             #expect(try second.request(ticket: t1) == before)
             #expect(try second.openRequests().map(\.body) == [bytes("still open")])
-            #expect(try second.history(ticket: t1).map(\.type) == [.requestSubmitted, .requestOffered, .requestAnswered])
+            #expect(
+                try second.history(ticket: t1).map(\.type) == [.requestSubmitted, .requestOffered, .requestAnswered])
             #expect(try second.lastTicket() == t2)
             let applied = try second.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
             #expect(applied == ["v1: requests and events"])
@@ -66,7 +67,8 @@ struct LedgerFileTests {
         try withTemporaryDirectory { directory in
             let path = directory + "/switchboard.sqlite"
             var generator = SystemRandomNumberGenerator()
-            let garbage = Data(DatabaseFile.header + (16..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            let rest = (16..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let garbage = Data(DatabaseFile.header + rest)
             try garbage.write(to: URL(fileURLWithPath: path))
             let error = try #require(throws: LedgerError.self) { try Ledger(directory: directory) }
             #expect(error.path == path)
@@ -216,7 +218,9 @@ struct LedgerFileTests {
             let ledger = try Ledger(directory: directory)
             try ledger.close()
             try ledger.close()
-            #expect(throws: (any Error).self) { try ledger.apply([Changes.submitted(ticket(0), requestID: "r", at: 0)]) }
+            #expect(throws: (any Error).self) {
+                try ledger.apply([Changes.submitted(ticket(0), requestID: "r", at: 0)])
+            }
             #expect(throws: (any Error).self) { try ledger.openRequests() }
         }
     }

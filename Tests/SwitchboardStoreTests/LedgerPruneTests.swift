@@ -6,12 +6,16 @@ import Testing
 
 @Suite("Ledger.prune")
 struct LedgerPruneTests {
-    @Test("prune deletes finished requests older than the cutoff in batches, with their events", arguments: Backend.allCases)
+    @Test(
+        "prune deletes finished requests older than the cutoff in batches, with their events",
+        arguments: Backend.allCases)
     func pruneInBatches(backend: Backend) throws {
         try withLedger(backend) { ledger in
             // Five requests finished at 100...500, one finished after the cutoff, two still open.
             for index in 1...5 {
-                try ledger.apply(Changes.answered(ticket(Int64(index)), requestID: "old-\(index)", at: Int64(index), after: Int64(index) * 100 - Int64(index)))
+                let submitted = Int64(index)
+                try ledger.apply(Changes.answered(
+                    ticket(submitted), requestID: "old-\(index)", at: submitted, after: submitted * 100 - submitted))
             }
             try ledger.apply(Changes.answered(ticket(10), requestID: "recent", at: 10, after: 990))
             try ledger.apply([
@@ -37,7 +41,8 @@ struct LedgerPruneTests {
             #expect(try ledger.history(ticket: ticket(20)).count == 2)
             #expect(try ledger.finishedIndex().map(\.requestID) == ["recent"])
             let orphans = try ledger.writer.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request_event WHERE ticket NOT IN (SELECT ticket FROM request)")
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM request_event WHERE ticket NOT IN (SELECT ticket FROM request)")
             }
             #expect(orphans == 0)
             #expect(try ledger.workerEvents().map(\.worker) == ["w-new"])

@@ -20,7 +20,8 @@ struct LedgerReadTests {
                 Changes.submitted(middle, requestID: "r-middle", at: 5, body: "middle body"),
                 Changes.request(.requestOffered, middle, at: 6, state: .offered, attempt: 1, worker: "w1"),
                 Changes.request(.requestAccepted, middle, at: 7, state: .accepted, attempt: 1, worker: "w1"),
-                Changes.request(.requestUpdated, middle, at: 8, state: .accepted, attempt: 1, worker: "w1", body: "soon"),
+                Changes.request(
+                    .requestUpdated, middle, at: 8, state: .accepted, attempt: 1, worker: "w1", body: "soon"),
             ])
             let open = try ledger.openRequests()
             #expect(open.map(\.ticket) == [early, middle, late])
@@ -88,7 +89,8 @@ struct LedgerReadTests {
     @Test("countsByState counts every state, zero included", arguments: Backend.allCases)
     func countsByState(backend: Backend) throws {
         try withLedger(backend) { ledger in
-            #expect(try ledger.countsByState() == Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) }))
+            let zero = Dictionary(uniqueKeysWithValues: RequestState.allCases.map { ($0, 0) })
+            #expect(try ledger.countsByState() == zero)
             try ledger.apply([
                 Changes.submitted(ticket(0), requestID: "r-0", at: 0),
                 Changes.submitted(ticket(1), requestID: "r-1", at: 1),
