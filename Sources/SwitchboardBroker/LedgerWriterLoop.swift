@@ -60,7 +60,7 @@ struct LedgerWriterLoop {
         } catch {
             failed = true
             logger.critical("the ledger cannot be written; stopping", metadata: ["ledger": "\(ledger.path)", "error": "\(error)"])
-            broker.post(.ledgerFailed("\(ledger.path): \(error)"))
+            broker.post(.ledgerFailed("\(error)"))
             return
         }
         // Events describe durable state only, so they go out after the commit.
