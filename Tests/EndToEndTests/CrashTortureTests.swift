@@ -26,6 +26,7 @@ struct CrashTortureTests {
                     name: "echo-\(index)", departments: ["claims"], capacity: 8, command: ["sh", "-c", "printf 're:'; cat"])
             }
             let answered = Locked(0)
+            let progress = Notifier()
             let total = Self.clients * Self.perClient
             let endpoint = daemon.endpoint
 
@@ -36,7 +37,7 @@ struct CrashTortureTests {
                     let threshold = Int(Double(total) * (round == 0 ? Double.random(in: 0.1...0.35, using: &random)
                                                                     : Double.random(in: 0.5...0.75, using: &random)))
                     while answered.withLock({ $0 }) < threshold {
-                        try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &random)))
+                        await progress.wait(timeout: .seconds(1))
                     }
                     try await daemon.crashAndRestart()
                 }
@@ -45,7 +46,7 @@ struct CrashTortureTests {
             let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
                 for client in 1...Self.clients {
                     group.addTask {
-                        try await Self.runClient(client, endpoint: endpoint, answered: answered)
+                        try await Self.runClient(client, endpoint: endpoint, answered: answered, progress: progress)
                     }
                 }
                 var all: [Outcome] = []
@@ -86,7 +87,9 @@ struct CrashTortureTests {
 
     /// One agent: submits its requests with their own ids, keeping some in flight; resubmits whatever got no
     /// ACCEPTED (same id), then fetches each answer by ticket.
-    static func runClient(_ client: Int, endpoint: String, answered: Locked<Int>) async throws -> Outcome {
+    static func runClient(_ client: Int, endpoint: String, answered: Locked<Int>, progress: Notifier) async throws
+        -> Outcome
+    {
         let agent = try await AgentClient(endpoint: endpoint, pollInterval: .milliseconds(300))
         defer { Task { await agent.close() } }
         let outcome = Locked(Outcome())
@@ -101,6 +104,7 @@ struct CrashTortureTests {
                     let answer = try await agent.answer(ticket: ticket, timeout: .seconds(120))
                     outcome.withLock { $0.answers[id] = answer }
                     answered.withLock { $0 += 1 }
+                    progress.notifyAll()
                 }
             }
             for _ in 0..<inFlightPerClient { start() }
