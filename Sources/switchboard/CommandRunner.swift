@@ -7,6 +7,18 @@ enum CommandRunner {
     /// Longest rejection reason passed on from stderr.
     static let maxReasonBytes = 4096
 
+    /// Foundation starts the command as the leader of a process group of its own: signalling the group stops
+    /// everything it started (a shell's children too), not just the shell.
+    static func terminateGroup(of process: Process) {
+        let pid = process.processIdentifier
+        guard pid > 0 else { return }
+        if getpgid(pid) == pid {
+            kill(-pid, SIGTERM)
+        } else {
+            process.terminate()
+        }
+    }
+
     static func run(_ command: [String], for item: WorkItem) async -> WorkOutcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -43,7 +55,7 @@ enum CommandRunner {
             await finished.value
         } onCancel: {
             // The agent cancelled or the broker took the request back.
-            process.terminate()
+            CommandRunner.terminateGroup(of: process)
         }
         let answer = await stdout
         let reason = await stderr

@@ -54,6 +54,10 @@ struct Switchboardd: AsyncParsableCommand {
         if let events { settings.eventsEndpoint = events }
         if let dataDirectory { settings.dataDirectory = dataDirectory }
         if let logLevel { settings.logLevel = logLevel }
+        if settings.endpoint == settings.eventsEndpoint {
+            printError("switchboardd: the request endpoint and the events endpoint must differ; both are \(settings.endpoint)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
         if checkConfig {
             print("configuration OK: endpoint \(settings.endpoint), events \(settings.eventsEndpoint), "
                 + "departments \(settings.core.departments.map(\.name).joined(separator: ", "))")

@@ -134,7 +134,10 @@ final class Daemon: @unchecked Sendable {
 
     /// Kills every process started through this daemon, then stops the daemon itself.
     func stop() async {
-        for child in children.withLock({ $0 }) {
+        // SIGTERM first, so `switchboard serve` stops the commands it runs; SIGKILL what does not leave.
+        let all = children.withLock { $0 }
+        for child in all { child.signal(SIGTERM) }
+        for child in all where (try? await child.exitCode(within: .seconds(3))) == nil {
             child.signal(SIGKILL)
         }
         await process.stop()

@@ -66,6 +66,39 @@ struct RoundTripTests {
         }
     }
 
+    @Test("cancelling a request stops the worker's command and everything it started")
+    func cancelStopsTheCommand() async throws {
+        try await Daemon.with { daemon in
+            let pidFile = daemon.directory.appendingPathComponent("sleep.pid").path
+            _ = try await daemon.serve(
+                name: "slow-bot", departments: ["claims"],
+                command: ["sh", "-c", "cat > /dev/null; sleep 60 & echo $! > \(pidFile); wait"])
+            let queued = try daemon.cli("ask", ["ask", "--department", "claims", "--no-wait", "--json", "Claim C-5?"])
+            #expect(try await queued.exitCode() == 0)
+            let ticket = try #require(try jsonObject(queued.stdout)["ticket"] as? String)
+            _ = try await daemon.events.next { $0.type == .requestAccepted && $0.ticket == ticket }
+            let pid = try await Self.readPID(pidFile)
+            #expect(kill(pid, 0) == 0, "the command's child should be running")
+
+            let cancel = try daemon.cli("cancel", ["cancel", ticket])
+            #expect(try await cancel.exitCode() == 0)
+            try await daemon.events.waitUntil(within: .seconds(10), "the command's child to stop") { _ in kill(pid, 0) != 0 }
+        }
+    }
+
+    private static func readPID(_ path: String) async throws -> Int32 {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return pid
+            }
+            await Task.yield()
+        }
+        throw TestFailure("the command never wrote \(path)")
+    }
+
     @Test("an unknown department is a clear error")
     func unknownDepartment() async throws {
         try await Daemon.with { daemon in

@@ -9,7 +9,7 @@ struct WorkerFailureTests {
         try await Daemon.with { daemon in
             // The first worker takes the request and never answers.
             let stuck = try await daemon.serve(
-                name: "stuck-bot", departments: ["claims"], command: ["sh", "-c", "cat > /dev/null; exec sleep 600"])
+                name: "stuck-bot", departments: ["claims"], command: ["sh", "-c", "cat > /dev/null; exec sleep 30"])
             let ask = try daemon.cli("ask", ["ask", "--department", "claims", "--json", "--timeout", "60s", "Claim C-9?"])
             let accepted = try await daemon.events.next { $0.type == .requestAccepted && $0.worker == "stuck-bot" }
             let ticket = try #require(accepted.ticket)
