@@ -63,12 +63,21 @@ extension BrokerConfiguration {
         ("log", ["level", "bodies"]),
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),
         ("heartbeat", ["interval", "liveness"]),
-        ("defaults", ["max_attempts", "offer_timeout", "answer_targets"]),
+        ("defaults", policyKeys),
         ("departments.<name>", departmentKeys),
+        ("calendar", ["time_zone", "hours", "holidays"]),
+        ("calendar.hours", BusinessHoursReader.weekdays),
+        ("escalation", ["transfer"]),
+    ]
+
+    /// The keys `defaults` and each department may set.
+    static let policyKeys = [
+        "max_attempts", "offer_timeout", "answer_targets", "first_response_targets", "update_targets", "warnings",
+        "calendar", "escalation", "transfer_clock",
     ]
 
     /// The keys each department may set.
-    static let departmentKeys = ["description", "max_attempts", "offer_timeout", "answer_targets"]
+    static let departmentKeys = ["description"] + policyKeys
 
     /// The log levels `log.level` accepts (swift-log's).
     static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -81,7 +90,7 @@ extension BrokerConfiguration {
 // MARK: - Walking the tree
 
 /// Walks the composed YAML by hand, so that every refusal names its line, column and key path.
-private struct ConfigurationReader {
+struct ConfigurationReader {
     let source: String
 
     /// One `key: value` pair, with the dotted path of the key.
@@ -173,6 +182,19 @@ private struct ConfigurationReader {
             template = try policy(defaults, base: template)
         }
         config.core.departments = try departments(top["departments"], template: template)
+        // An escalation may only send requests to a department that exists.
+        let names = Set(config.core.departments.map(\.name))
+        for policy in config.core.departments {
+            if case .transfer(let target) = policy.escalation, !names.contains(target) || target == policy.name {
+                throw ConfigurationError(
+                    .invalidValue, source: source, line: nil, column: nil,
+                    keyPath: "departments.\(policy.name).escalation",
+                    message: target == policy.name
+                        ? "a department cannot escalate to itself"
+                        : "escalation transfers to '\(target)', which is not a configured department; known: "
+                            + names.sorted().joined(separator: ", "))
+            }
+        }
         return config
     }
 
@@ -237,6 +259,7 @@ private struct ConfigurationReader {
         if let entry = fields["answer_targets"] {
             policy.answerTargets = try answerTargets(entry, base: base.answerTargets)
         }
+        try readServiceLevel(fields, into: &policy, base: base)
         return policy
     }
 

@@ -44,11 +44,12 @@ extension BrokerCore {
         requests[ticket] = request
         ticketsByRequestID[requestID] = ticket
         openRequests += 1
-        departments[department]!.queue.push(request)
+        startSLA(ticket: ticket, now: now)
+        departments[department]!.queue.push(requests[ticket]!)
 
-        var change = change(.requestSubmitted, request, now: now)
+        var change = change(.requestSubmitted, requests[ticket]!, now: now)
         change.body = body
-        change.deadline = request.deadline
+        change.deadline = requests[ticket]!.deadline
         change.submitter = agent.description
         emit(.record(change))
         let status: StatusCode = state.workers.isEmpty ? .acceptedNoWorker : .created
@@ -64,7 +65,7 @@ extension BrokerCore {
             return takeActions()
         }
         if !request.state.isFinal { requests[ticket]!.agent = agent }
-        emit(.sendToAgent(agent, statusReply(request)))
+        emit(.sendToAgent(agent, statusReply(request, now: now)))
         return takeActions()
     }
 
@@ -84,7 +85,7 @@ extension BrokerCore {
         let holder = request.holder
         finish(ticket: ticket, state: .cancelled, reason: "cancelled by the agent", now: now)
         emit(.record(change(.requestCancelled, requests[ticket]!, now: now)))
-        emit(.sendToAgent(agent, statusReply(requests[ticket]!)))
+        emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now)))
         if let holder {
             emit(.sendToWorker(holder, .cancel(ticket: ticket)))
             fill(workerID: holder.id, now: now)
@@ -94,7 +95,7 @@ extension BrokerCore {
 
     // MARK: Replies
 
-    func statusReply(_ request: RequestRecord) -> AgentMessage {
+    func statusReply(_ request: RequestRecord, now: Timestamp) -> AgentMessage {
         // A finished request keeps its last holder (for duplicate answers), but nobody holds it any more.
         let worker = request.state.isFinal ? nil : request.holder.flatMap { workers[$0.id]?.name }
         let info = RequestStatus(
@@ -103,7 +104,7 @@ extension BrokerCore {
             worker: worker, reason: request.reason,
             updates: request.updates, submittedAt: request.submittedAt.iso8601,
             updatedAt: request.updatedAt.iso8601, deadline: request.deadline.iso8601,
-            answeredAt: request.answeredAt?.iso8601, failure: request.failure)
+            answeredAt: request.answeredAt?.iso8601, failure: request.failure, clocks: request.sla?.status(at: now))
         return .status(ticket: request.ticket, info: JSONCoding.encode(info), answer: request.answer)
     }
 

@@ -129,6 +129,7 @@ extension BrokerCore {
         request.queueGeneration &+= 1
         request.body = []
         requests[ticket] = request
+        stopSLA(ticket: ticket, answered: state == .answered, now: now)
         openRequests -= 1
         finished.append(ticket)
         finishedIndex.append(FinishedEntry(finishedAt: now, requestID: request.requestID, ticket: ticket))

@@ -69,12 +69,34 @@ extension BrokerCore {
                 emit(.record(change(.requestDeadLettered, requests[stored.ticket]!, now: now)))
                 continue
             }
+            restoreSLA(ticket: stored.ticket, submittedAt: stored.submittedAt, responded: stored.state == .accepted || stored.updates > 0, now: now)
             if wasHeld {
                 requeue(ticket: stored.ticket, reason: "the broker restarted while \(stored.worker ?? "a worker") held it", now: now)
             } else {
-                departments[stored.department]!.queue.push(request)
+                departments[stored.department]!.queue.push(requests[stored.ticket]!)
             }
         }
         return takeActions()
+    }
+
+    /// Rebuilds a recovered request's clocks as if they had run since submission, without announcing
+    /// thresholds passed while the daemon was down again (their events are already in the ledger).
+    mutating func restoreSLA(ticket: String, submittedAt: Timestamp, responded: Bool, now: Timestamp) {
+        startSLA(ticket: ticket, now: submittedAt)
+        guard var sla = requests[ticket]?.sla else { return }
+        let calendar = sla.policy.calendar
+        for index in sla.clocks.indices {
+            let clock = sla.clocks[index]
+            if clock.target == .firstResponse && responded {
+                sla.clocks[index].stop(at: now, calendar: calendar)
+                continue
+            }
+            let used = clock.usedTime(at: now, calendar: calendar)
+            let thresholds = sla.policy.thresholds(of: clock.budget)
+            sla.clocks[index].passed = thresholds.filter { $0 <= used }.count
+            if sla.clocks[index].passed == thresholds.count { sla.clocks[index].outcome = .breached }
+        }
+        requests[ticket]!.sla = sla
+        scheduleSLA(ticket: ticket)
     }
 }

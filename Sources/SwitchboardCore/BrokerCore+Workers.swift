@@ -64,6 +64,7 @@ extension BrokerCore {
         if request.state == .offered {
             requests[ticket]!.state = .accepted
             requests[ticket]!.updatedAt = now
+            firstResponse(ticket: ticket, now: now)
             emit(.record(change(.requestAccepted, requests[ticket]!, now: now)))
         }
         return finishWorkerMessage(peer, known: known)
@@ -123,6 +124,7 @@ extension BrokerCore {
         request.updates += 1
         request.updatedAt = now
         requests[ticket] = request
+        updateReceived(ticket: ticket, now: now)
         var change = change(.requestUpdated, request, now: now)
         change.body = body
         emit(.record(change))
@@ -166,8 +168,9 @@ extension BrokerCore {
         request.updatedAt = now
         request.queueGeneration &+= 1
         requests[ticket] = request
-        departments[target]!.queue.push(request)
-        var change = change(.requestTransferred, request, now: now)
+        transferSLA(ticket: ticket, to: target, now: now)
+        departments[target]!.queue.push(requests[ticket]!)
+        var change = change(.requestTransferred, requests[ticket]!, now: now)
         change.fromDepartment = from
         change.worker = workers[peer.id]?.name
         emit(.record(change))

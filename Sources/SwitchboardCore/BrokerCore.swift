@@ -80,6 +80,8 @@ public struct BrokerCore: Sendable {
                 offerTimedOut(ticket: ticket, offer: offer, now: now)
             case let .workerExpiry(id, registration):
                 checkExpiry(workerID: id, registration: registration, now: now)
+            case let .sla(ticket, generation):
+                slaDue(ticket: ticket, generation: generation, now: now)
             case .heartbeat:
                 for worker in workers.values {
                     emit(.sendToWorker(worker.peer, .heartbeat))

@@ -22,6 +22,10 @@ public struct Change: Sendable, Equatable {
     public var submitter: String?
     /// For a dead-lettered request: `rejected` or `max_attempts` (see `RequestStatus.failure`).
     public var failure: String?
+    /// For SLA events: the clock, the warning threshold in percent, and when the target falls due.
+    public var slaTarget: SLATarget?
+    public var slaThreshold: Int?
+    public var dueAt: Timestamp?
     public var body: [UInt8]?
 
     public init(type: EventType, at: Timestamp) {
@@ -42,6 +46,9 @@ public struct Change: Sendable, Equatable {
         event.worker = worker
         event.reason = reason
         event.departments = departments
+        event.target = slaTarget
+        event.threshold = slaThreshold
+        event.dueAt = dueAt?.iso8601
         event.credit = credit
         return event
     }

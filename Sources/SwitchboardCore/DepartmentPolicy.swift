@@ -12,6 +12,18 @@ public struct DepartmentPolicy: Sendable, Equatable {
     public var offerTimeout: Duration
     /// A line for operators.
     public var description: String
+    /// First-response target per priority (accepted by a worker, or an update sent); none by default.
+    public var firstResponseTargets: [Priority: Duration] = [:]
+    /// Periodic-update target per priority (some update at least this often while open); none by default.
+    public var updateTargets: [Priority: Duration] = [:]
+    /// Warning thresholds as fractions of each target (default 50% and 75%).
+    public var warnings: [Double] = SLAPolicy.defaultWarnings
+    /// When the department's clocks run (default 24x7).
+    public var calendar: BusinessCalendar = .always
+    /// What a breach does (default: notify only).
+    public var escalation: Escalation = .notify
+    /// What a transfer to this department does to the clocks (default: carry them over).
+    public var transferClock: TransferClockRule = .carryOver
 
     public static let defaultAnswerTargets: [Priority: Duration] = [
         .urgent: .seconds(15 * 60), .high: .seconds(3600), .normal: .seconds(4 * 3600), .low: .seconds(24 * 3600),
@@ -30,5 +42,13 @@ public struct DepartmentPolicy: Sendable, Equatable {
 
     public func answerTarget(for priority: Priority) -> Duration {
         answerTargets[priority] ?? DepartmentPolicy.defaultAnswerTargets[priority]!
+    }
+
+    /// The service level a request of this priority is held to, as pinned at submission.
+    public func slaPolicy(for priority: Priority) -> SLAPolicy {
+        var targets: [SLATarget: Duration] = [.answer: answerTarget(for: priority)]
+        targets[.firstResponse] = firstResponseTargets[priority]
+        targets[.update] = updateTargets[priority]
+        return SLAPolicy(targets: targets, warnings: warnings, calendar: calendar, escalation: escalation)
     }
 }

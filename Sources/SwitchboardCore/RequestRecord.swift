@@ -26,6 +26,8 @@ struct RequestRecord: Sendable {
     /// Why a dead-lettered request failed: `rejected` or `max_attempts`.
     var failure: String?
     var updates: Int = 0
+    /// The pinned service-level policy and its clocks.
+    var sla: RequestSLA?
     /// Submission order: the last tie-breaker in the queue.
     let sequence: UInt64
     /// Bumped whenever the request leaves a queue, so stale queue entries are recognized.

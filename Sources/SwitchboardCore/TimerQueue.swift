@@ -11,6 +11,8 @@ struct TimerQueue: Sendable {
         /// `registration` tells this registration's timer from one left by an earlier READY of the same peer.
         case workerExpiry(id: [UInt8], registration: UInt64)
         case heartbeat
+        /// A request's next SLA threshold; `generation` tells the latest schedule from older ones.
+        case sla(ticket: String, generation: UInt32)
     }
 
     struct Entry: Comparable, Sendable {

@@ -18,6 +18,11 @@ public struct EventRecord: Codable, Sendable, Equatable {
     /// For worker events: the departments the worker serves and its credit.
     public var departments: [String]?
     public var credit: Int?
+    /// For SLA events: which clock, and for warnings the share of its target used (50, 75, ...).
+    public var target: SLATarget?
+    public var threshold: Int?
+    /// For SLA events: when the target falls (or fell) due, RFC 3339.
+    public var dueAt: String?
 
     public init(type: EventType, at: String, sequence: UInt64) {
         self.type = type

@@ -14,6 +14,8 @@ public struct RequestStatus: Codable, Sendable, Equatable {
     public var reason: String?
     /// For a dead-lettered request, why in one word: `rejected` (the department refused it) or `max_attempts`.
     public var failure: String?
+    /// The request's service-level clocks (first response, answer, periodic update), when it has them.
+    public var clocks: [SLAClockStatus]?
     /// Number of interim updates received.
     public var updates: Int
     /// RFC 3339 times, UTC, millisecond precision.
@@ -25,7 +27,7 @@ public struct RequestStatus: Codable, Sendable, Equatable {
     public init(
         ticket: String, requestID: String, department: String, priority: Priority, state: RequestState,
         attempts: Int, worker: String?, reason: String?, updates: Int, submittedAt: String, updatedAt: String,
-        deadline: String?, answeredAt: String?, failure: String? = nil
+        deadline: String?, answeredAt: String?, failure: String? = nil, clocks: [SLAClockStatus]? = nil
     ) {
         self.ticket = ticket
         self.requestId = requestID
@@ -41,5 +43,6 @@ public struct RequestStatus: Codable, Sendable, Equatable {
         self.deadline = deadline
         self.answeredAt = answeredAt
         self.failure = failure
+        self.clocks = clocks
     }
 }

@@ -31,8 +31,11 @@ struct ChangeWriter {
         case .requestUpdated:
             try update(change)
             try recordEvent(change, body: change.body)
+        case .requestSLAWarning, .requestSLABreached:
+            // Recorded with the request, in its history; the request row itself does not change.
+            try recordEvent(change, body: nil)
         case .requestOffered, .requestAccepted, .requestTransferred, .requestRequeued, .requestAnswered,
-            .requestCancelled, .requestDeadLettered:
+            .requestCancelled, .requestDeadLettered, .requestEscalated:
             try update(change)
             try recordEvent(change, body: nil)
         case .workerJoined, .workerLeft, .workerLost:

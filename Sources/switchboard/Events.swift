@@ -78,6 +78,8 @@ struct Events: AsyncParsableCommand {
         if let worker = event.worker { parts.append("worker=\(worker)") }
         if let departments = event.departments { parts.append("departments=\(departments.joined(separator: ","))") }
         if let credit = event.credit { parts.append("credit=\(credit)") }
+        if let target = event.target { parts.append("target=\(target.rawValue)") }
+        if let threshold = event.threshold { parts.append("threshold=\(threshold)%") }
         if let reason = event.reason { parts.append("reason=\"\(reason)\"") }
         return parts.joined(separator: " ")
     }

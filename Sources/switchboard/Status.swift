@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SwitchboardClient
 import SwitchboardSchema
 
@@ -70,12 +71,39 @@ enum StatusPrinter {
         if info.updates > 0 { rows.append(("updates", String(info.updates))) }
         if let answeredAt = info.answeredAt { rows.append(("answered", answeredAt)) }
         if let reason = info.reason { rows.append(("reason", reason)) }
+        for (index, clock) in (info.clocks ?? []).enumerated() {
+            rows.append((index == 0 ? "sla" : "", clockLine(clock)))
+        }
         for (label, value) in rows {
             Swift.print(label.padding(toLength: 12, withPad: " ", startingAt: 0) + value)
         }
         if let answer = status.answer {
             Swift.print("answer:")
             Output.printBody(answer)
+        }
+    }
+}
+
+extension StatusPrinter {
+    /// `answer          target 4h        1h 12m left        running, due 2026-11-29T15:40:09.768Z`
+    static func clockLine(_ clock: SLAClockStatus) -> String {
+        let remaining = clock.remainingMs >= 0
+            ? "\(duration(clock.remainingMs)) left" : "overdue by \(duration(-clock.remainingMs))"
+        var line = clock.target.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+            + ("target " + duration(clock.targetMs)).padding(toLength: 17, withPad: " ", startingAt: 0)
+            + remaining.padding(toLength: 19, withPad: " ", startingAt: 0) + clock.state.rawValue
+        if let due = clock.dueAt, clock.state == .running || clock.state == .breached { line += ", due \(due)" }
+        return line
+    }
+
+    /// 2h 5m, 3m 20s, 4.2s.
+    static func duration(_ milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        switch seconds {
+        case ..<60: return String(format: "%.1fs", Double(milliseconds) / 1000)
+        case ..<3600: return "\(seconds / 60)m \(seconds % 60)s"
+        case ..<86_400: return "\(seconds / 3600)h \(seconds % 3600 / 60)m"
+        default: return "\(seconds / 86_400)d \(seconds % 86_400 / 3600)h"
         }
     }
 }

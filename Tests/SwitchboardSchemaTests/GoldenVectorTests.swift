@@ -43,6 +43,7 @@ struct GoldenVectorTests {
             let status = try JSONCoding.decode(RequestStatus.self, from: info)
             #expect(status.ticket == ticket)
             #expect(JSONCoding.encode(status) == info)
+            try checkClocks(status.clocks ?? [], vector: vector.name)
         case let .agent(.history(ticket, info)):
             let history = try JSONCoding.decode(RequestHistory.self, from: info)
             #expect(history.ticket == ticket)
@@ -58,6 +59,28 @@ struct GoldenVectorTests {
             #expect(vector.name.hasSuffix(String(status.rawValue)) || vector.name.contains("-\(status.rawValue)-"))
         default:
             break
+        }
+    }
+
+    /// Clocks as the broker reports them: one per target, in target order, the answer clock always, remaining
+    /// equal to target minus used, a due time only while the clock can run, and `breached` once overdue.
+    private func checkClocks(_ clocks: [SLAClockStatus], vector: String) throws {
+        guard !clocks.isEmpty else { return }
+        #expect(clocks.map(\.target) == clocks.map(\.target).sorted(), "\(vector): clocks in target order")
+        #expect(Set(clocks.map(\.target)).count == clocks.count, "\(vector): one clock per target")
+        #expect(clocks.contains { $0.target == .answer }, "\(vector): the answer clock is always there")
+        for clock in clocks {
+            #expect(clock.targetMs > 0 && clock.usedMs >= 0, "\(vector): \(clock.target)")
+            #expect(clock.remainingMs == clock.targetMs - clock.usedMs, "\(vector): \(clock.target)")
+            if clock.state == .met || clock.state == .paused {
+                #expect(clock.dueAt == nil, "\(vector): a \(clock.state) clock is not due")
+            }
+            if clock.state == .running {
+                #expect(clock.dueAt != nil, "\(vector): a running clock has its due time")
+            }
+            // Overdue means breached, whatever stopped the clock later; breached means its target has passed.
+            if clock.remainingMs < 0 { #expect(clock.state == .breached, "\(vector): \(clock.target) is overdue") }
+            if clock.state == .breached { #expect(clock.remainingMs <= 0, "\(vector): \(clock.target)") }
         }
     }
 
@@ -88,6 +111,38 @@ struct GoldenVectorTests {
         let event = try JSONCoding.decode(EventRecord.self, from: frames[1])
         #expect(event.type.topic == frames[0])
         #expect(JSONCoding.encode(event) == frames[1])
+        // The SLA fields appear on the SLA events as PROTOCOL.md §13 lists them, and nowhere else.
+        switch event.type {
+        case .requestSLAWarning:
+            #expect(event.target != nil && event.threshold != nil && event.dueAt != nil, "\(vector.name)")
+            #expect((1...99).contains(event.threshold ?? 0), "\(vector.name): a warning is below the target")
+        case .requestSLABreached:
+            #expect(event.target != nil && event.threshold == nil && event.dueAt != nil, "\(vector.name)")
+        default:
+            #expect(event.target == nil && event.threshold == nil && event.dueAt == nil, "\(vector.name)")
+        }
+        if event.type == .requestEscalated, event.fromDepartment != nil {
+            // An escalation by transfer: queued in the new department, offered to nobody yet, nobody holds it.
+            #expect(event.department != event.fromDepartment, "\(vector.name)")
+            #expect(event.state == .queued && event.attempt == 0 && event.worker == nil, "\(vector.name)")
+        }
+    }
+
+    @Test("every service-level event type has an event vector, and escalation both ways")
+    func slaEventsHaveVectors() throws {
+        var types: [EventType] = []
+        var escalations: [EventRecord] = []
+        for file in Self.eventFiles {
+            let vector = try GoldenVectors.load(EventVector.self, "events", file)
+            let event = try JSONCoding.decode(EventRecord.self, from: Hex.decode(vector.framesHex[1]))
+            types.append(event.type)
+            if event.type == .requestEscalated { escalations.append(event) }
+        }
+        for type in [EventType.requestSLAWarning, .requestSLABreached, .requestEscalated] {
+            #expect(types.contains(type), "no event vector of type \(type.rawValue)")
+        }
+        #expect(escalations.contains { $0.fromDepartment != nil }, "an escalation by transfer")
+        #expect(escalations.contains { $0.fromDepartment == nil }, "an escalation by raised priority")
     }
 
     /// Every command of both sub-protocols, in every direction its decoder accepts, has a vector: a new
@@ -114,11 +169,12 @@ struct GoldenVectorTests {
         #expect(covered.subtracting(needed).isEmpty, "vectors for no command: \(covered.subtracting(needed).sorted())")
     }
 
-    @Test("a delimited message, a 202 and a 200 ACCEPTED, an answered STATUS and HISTORY have vectors")
+    @Test("a delimited message, a 202 and a 200 ACCEPTED, an answered STATUS, HISTORY and the SLA have vectors")
     func specialCasesHaveVectors() {
         for name in [
             "agent-submit-delimited", "agent-accepted-201-delimited", "agent-accepted-200", "agent-accepted-201",
             "agent-accepted-202", "agent-status-answered", "agent-history-query", "agent-history",
+            "agent-status-clocks", "agent-status-breached", "agent-history-escalated",
         ] {
             #expect(Self.validFiles.contains(name + ".json"), "\(name).json")
         }

@@ -62,11 +62,28 @@ struct ReadyInfoTests {
 
 @Suite("JSON coding")
 struct JSONCodingTests {
+    /// Every field set (its clocks stopped when it finished: no due time); `clock` has the one a clock adds while
+    /// it runs.
     static let status = RequestStatus(
         ticket: "T-038FEASF7P000", requestID: "req/1", department: "claims", priority: .high, state: .deadLettered,
         attempts: 5, worker: "claims-bot-1", reason: "gave up", updates: 2, submittedAt: "2026-11-18T11:06:40.123Z",
         updatedAt: "2026-11-18T11:09:00.000Z", deadline: "2026-11-18T12:06:40.123Z",
-        answeredAt: "2026-11-18T11:08:00.000Z", failure: "max_attempts")
+        answeredAt: "2026-11-18T11:08:00.000Z", failure: "max_attempts", clocks: [
+            SLAClockStatus(target: .firstResponse, targetMs: 120_000, usedMs: 139_877, remainingMs: -19_877,
+                           state: .breached, dueAt: nil),
+            SLAClockStatus(target: .answer, targetMs: 3_600_000, usedMs: 139_877, remainingMs: 3_460_123,
+                           state: .met, dueAt: nil),
+        ])
+
+    /// A running clock: every field set.
+    static let clock = SLAClockStatus(
+        target: .update, targetMs: 3_600_000, usedMs: 1_800_000, remainingMs: 1_800_000, state: .running,
+        dueAt: "2026-11-18T12:40:00.000Z")
+    static let minimalClock = SLAClockStatus(
+        target: .answer, targetMs: 2_000, usedMs: 2_000, remainingMs: 0, state: .paused, dueAt: nil)
+
+    static let clockStates = SLAClockStatus.State.allCases
+    static func isListed(_ state: SLAClockStatus.State) -> Bool { clockStates.contains(state) }
 
     static var event: EventRecord {
         var event = EventRecord(type: .requestTransferred, at: "2026-11-18T11:06:40.123Z", sequence: 7)
@@ -81,6 +98,9 @@ struct JSONCodingTests {
         event.reason = "coverage first"
         event.departments = ["claims"]
         event.credit = 3
+        event.target = .firstResponse
+        event.threshold = 75
+        event.dueAt = "2026-11-18T11:21:40.123Z"
         return event
     }
 
@@ -125,11 +145,37 @@ struct JSONCodingTests {
     func requestStatus() throws {
         let bytes = JSONCoding.encode(Self.status)
         #expect(String(decoding: bytes, as: UTF8.self) == #"{"answered_at":"2026-11-18T11:08:00.000Z","attempts":5,"#
+            + #""clocks":[{"remaining_ms":-19877,"state":"breached","target":"first_response","target_ms":120000,"#
+            + #""used_ms":139877},{"remaining_ms":3460123,"state":"met","target":"answer","target_ms":3600000,"#
+            + #""used_ms":139877}],"#
             + #""deadline":"2026-11-18T12:06:40.123Z","department":"claims","failure":"max_attempts","priority":"high","reason":"gave up","#
             + #""request_id":"req/1","state":"dead_lettered","submitted_at":"2026-11-18T11:06:40.123Z","#
             + #""ticket":"T-038FEASF7P000","updated_at":"2026-11-18T11:09:00.000Z","updates":2,"#
             + #""worker":"claims-bot-1"}"#)
         #expect(try JSONCoding.decode(RequestStatus.self, from: bytes) == Self.status)
+    }
+
+    @Test("SLAClockStatus: snake_case keys, sorted, a negative remaining_ms, and back")
+    func clockStatus() throws {
+        #expect(String(decoding: JSONCoding.encode(Self.clock), as: UTF8.self)
+            == #"{"due_at":"2026-11-18T12:40:00.000Z","remaining_ms":1800000,"state":"running","target":"update","#
+            + #""target_ms":3600000,"used_ms":1800000}"#)
+        #expect(try JSONCoding.decode(SLAClockStatus.self, from: JSONCoding.encode(Self.clock)) == Self.clock)
+        let overdue = Array(#"{"due_at":"2026-11-18T11:06:42.123Z","remaining_ms":-1000,"state":"breached","#
+            .utf8) + Array(#""target":"first_response","target_ms":2000,"used_ms":3000}"#.utf8)
+        #expect(try JSONCoding.decode(SLAClockStatus.self, from: overdue) == SLAClockStatus(
+            target: .firstResponse, targetMs: 2000, usedMs: 3000, remainingMs: -1000, state: .breached,
+            dueAt: "2026-11-18T11:06:42.123Z"))
+        #expect(JSONCoding.encode(try JSONCoding.decode(SLAClockStatus.self, from: overdue)) == overdue)
+        // Unknown targets and states are refused, not guessed at.
+        #expect(throws: (any Error).self) {
+            try JSONCoding.decode(SLAClockStatus.self, from: Array(
+                #"{"remaining_ms":0,"state":"running","target":"resolution","target_ms":1,"used_ms":1}"#.utf8))
+        }
+        #expect(throws: (any Error).self) {
+            try JSONCoding.decode(SLAClockStatus.self, from: Array(
+                #"{"remaining_ms":0,"state":"late","target":"answer","target_ms":1,"used_ms":1}"#.utf8))
+        }
     }
 
     @Test("absent optional fields are omitted, not null")
@@ -139,9 +185,12 @@ struct JSONCodingTests {
         status.reason = nil
         status.deadline = nil
         status.answeredAt = nil
+        status.clocks = nil
         let text = String(decoding: JSONCoding.encode(status), as: UTF8.self)
         #expect(!text.contains("null"))
         #expect(!text.contains("worker") && !text.contains("answered_at") && !text.contains("deadline"))
+        #expect(!text.contains("clocks"))
+        #expect(!String(decoding: JSONCoding.encode(Self.minimalClock), as: UTF8.self).contains("due_at"))
         #expect(try JSONCoding.decode(RequestStatus.self, from: Array(text.utf8)) == status)
 
         let minimal = String(decoding: JSONCoding.encode(EventRecord(type: .workerJoined, at: "x", sequence: 1)),
@@ -154,9 +203,10 @@ struct JSONCodingTests {
         let bytes = JSONCoding.encode(Self.event)
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text == #"{"at":"2026-11-18T11:06:40.123Z","attempt":0,"credit":3,"department":"eligibility","#
-            + #""departments":["claims"],"from_department":"claims","priority":"urgent","reason":"coverage first","#
-            + #""request_id":"req-1","sequence":7,"state":"queued","ticket":"T-038FEASF7P000","#
-            + #""type":"request.transferred","worker":"claims-bot-1"}"#)
+            + #""departments":["claims"],"due_at":"2026-11-18T11:21:40.123Z","from_department":"claims","#
+            + #""priority":"urgent","reason":"coverage first","#
+            + #""request_id":"req-1","sequence":7,"state":"queued","target":"first_response","threshold":75,"#
+            + #""ticket":"T-038FEASF7P000","type":"request.transferred","worker":"claims-bot-1"}"#)
         #expect(try JSONCoding.decode(EventRecord.self, from: bytes) == Self.event)
     }
 
@@ -198,11 +248,35 @@ struct SchemaFileTests {
         minimal.deadline = nil
         minimal.answeredAt = nil
         minimal.failure = nil
+        minimal.clocks = nil
         try check("status.schema.json", full: JSONCodingTests.status, minimal: minimal)
         let schema = try GoldenVectors.schema("status.schema.json")
         #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
         #expect(try enumValues(schema, "$defs", "priority") == Set(Priority.allCases.map(\.rawValue)))
         #expect(try enumValues(schema, "failure") == ["rejected", "max_attempts"])
+    }
+
+    @Test("status.schema.json clocks ↔ SLAClockStatus, its targets and states")
+    func statusClocks() throws {
+        try check("status.schema.json", full: JSONCodingTests.clock, minimal: JSONCodingTests.minimalClock,
+                  at: "$defs", "clock")
+        let schema = try GoldenVectors.schema("status.schema.json")
+        let clocks = try #require((schema["properties"] as? [String: Any])?["clocks"] as? [String: Any])
+        #expect(clocks["type"] as? String == "array")
+        #expect((clocks["items"] as? [String: Any])?["$ref"] as? String == "#/$defs/clock")
+        // One clock per target at most, and the answer clock always.
+        #expect(clocks["minItems"] as? Int == 1)
+        #expect(clocks["maxItems"] as? Int == SLATarget.allCases.count)
+
+        let targets = try enumValues(schema, "$defs", "clock", "properties", "target")
+        #expect(targets == Set(SLATarget.allCases.map(\.rawValue)))
+        #expect(try enumValues(GoldenVectors.schema("event.schema.json"), "target") == targets)
+        let states = try enumValues(schema, "$defs", "clock", "properties", "state")
+        #expect(states == Set(JSONCodingTests.clockStates.map(\.rawValue)))
+        for state in states {
+            let decoded = try? JSONCoding.decode(SLAClockStatus.State.self, from: Array("\"\(state)\"".utf8))
+            #expect(decoded.map(JSONCodingTests.isListed) == true, "state \(state) of the schema")
+        }
     }
 
     @Test("history.schema.json ↔ RequestHistory and its entries; enums agree with event.schema.json")
@@ -234,6 +308,32 @@ struct SchemaFileTests {
         #expect(try enumValues(schema, "type") == Set(EventType.allCases.map(\.rawValue)))
         #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
         #expect(try enumValues(schema, "priority") == Set(Priority.allCases.map(\.rawValue)))
+        #expect(try enumValues(schema, "target") == Set(SLATarget.allCases.map(\.rawValue)))
+    }
+
+    /// PROTOCOL.md §13 has a row per event type, and §8.1 a row per clock: a type or clock added to the code
+    /// and not to the document (or the other way round) fails here.
+    @Test("PROTOCOL.md lists every event type and every clock")
+    func protocolDocument() throws {
+        let text = try String(contentsOf: GoldenVectors.schemas.appendingPathComponent("PROTOCOL.md"), encoding: .utf8)
+        func section(_ heading: String) throws -> [Substring] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            let start = try #require(lines.firstIndex { $0.hasPrefix(heading) }, "\(heading) in PROTOCOL.md")
+            let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("#") } ?? lines.endIndex
+            return Array(lines[start..<end])
+        }
+        /// The first cell of each table row that starts with a code span: `| `request.submitted` | ...`.
+        func rows(_ lines: [Substring]) -> Set<String> {
+            Set(lines.compactMap { line -> String? in
+                guard line.hasPrefix("| `") else { return nil }
+                return line.dropFirst(3).prefix { $0 != "`" }.description
+            })
+        }
+        let events = try section("## 13. ")
+        #expect(rows(events).filter { $0.contains(".") } == Set(EventType.allCases.map(\.rawValue)))
+        // The SLA fields table of §13.
+        #expect(rows(events).filter { !$0.contains(".") } == Set(["target", "threshold", "due_at"]))
+        #expect(rows(try section("### 8.1. Service levels")) == Set(SLATarget.allCases.map(\.rawValue)))
     }
 
     static let schemaFiles = [

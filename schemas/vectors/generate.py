@@ -3,12 +3,15 @@
 
 Run from anywhere with `python3 schemas/vectors/generate.py`; it rewrites every vector file it knows and
 removes nothing else. The JSON payload frames (READY, STATUS, ERROR, HISTORY, events) are written the way
-`JSONCoding.encode` writes them: snake_case keys, sorted keys, no spaces, no escaped slashes. If the
-`jsonschema` package is installed, every payload is also checked against the schema it claims to follow.
+`JSONCoding.encode` writes them: snake_case keys, sorted keys, no spaces, no escaped slashes. Every payload is
+checked against the schema it claims to follow before anything is written, which needs the `jsonschema` package
+(`pip install jsonschema`, or Debian's python3-jsonschema); `--unchecked` writes without that check.
 """
 
+import datetime
 import json
 import pathlib
+import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 SCHEMAS = HERE.parent
@@ -42,6 +45,30 @@ SUBMITTED_MS = 1_795_000_000_123  # 2026-11-18T11:06:40.123Z
 TICKET = ticket(SUBMITTED_MS)
 TICKET_2 = ticket(SUBMITTED_MS, 1)
 REQUEST_ID = "req-7f3a9c2e-0001"
+
+
+def iso(milliseconds):
+    """A Timestamp as JSON writes it: RFC 3339, UTC, exactly three fraction digits."""
+    moment = datetime.datetime.fromtimestamp(milliseconds / 1000, datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{milliseconds % 1000:03d}Z"
+
+
+assert iso(SUBMITTED_MS) == "2026-11-18T11:06:40.123Z"
+SECOND = 1000
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
+
+
+def clock(target, target_ms, used_ms, state, due_ms=None):
+    """One entry of STATUS `clocks`, as RequestSLA.status reports it: remaining is target minus used (negative
+    once overdue); due_at only while the clock runs."""
+    assert state in ("running", "paused", "met", "breached")
+    assert (due_ms is None) == (state in ("paused", "met")) or state == "breached"
+    value = {"remaining_ms": target_ms - used_ms, "state": state, "target": target, "target_ms": target_ms,
+             "used_ms": used_ms}
+    if due_ms is not None:
+        value["due_at"] = iso(due_ms)
+    return value
 
 
 def js(value):
@@ -102,29 +129,91 @@ def invalid(name, description, direction, frames, status, error, body_repeat=Non
 CLAIM_QUESTION = js({"claim": "C-88812", "member": "M-104233", "question": "Has this claim been paid?"})
 CLAIM_ANSWER = js({"claim": "C-88812", "paid": True, "paid_on": "2026-11-02"})
 
+# claims at normal priority: the default answer target of 4 hours, 24x7, no first-response or update target,
+# so the STATUS of its requests has the answer clock alone. Each STATUS is as the broker answers it at some
+# moment after updated_at (the JSON does not say when).
+ANSWER_4H = 4 * HOUR
 STATUS_QUEUED_NO_WORKER = {
-    "attempts": 0, "deadline": "2026-11-18T15:06:40.123Z", "department": "claims", "priority": "normal",
+    "attempts": 0,
+    "clocks": [clock("answer", ANSWER_4H, 30 * MINUTE, "running", SUBMITTED_MS + ANSWER_4H)],
+    "deadline": "2026-11-18T15:06:40.123Z", "department": "claims", "priority": "normal",
     "request_id": REQUEST_ID, "state": "queued", "submitted_at": "2026-11-18T11:06:40.123Z", "ticket": TICKET,
     "updated_at": "2026-11-18T11:06:40.123Z", "updates": 0,
 }
 STATUS_ACCEPTED = {
-    "attempts": 2, "deadline": "2026-11-18T15:06:40.123Z", "department": "claims", "priority": "normal",
+    "attempts": 2,
+    "clocks": [clock("answer", ANSWER_4H, 199_877, "running", SUBMITTED_MS + ANSWER_4H)],  # at 11:10:00.000
+    "deadline": "2026-11-18T15:06:40.123Z", "department": "claims", "priority": "normal",
     "reason": "claims-bot-2: no heartbeat for 7.5 seconds", "request_id": REQUEST_ID, "state": "accepted",
     "submitted_at": "2026-11-18T11:06:40.123Z", "ticket": TICKET, "updated_at": "2026-11-18T11:09:12.480Z",
     "updates": 1, "worker": "claims-bot-1",
 }
 STATUS_ANSWERED = {
-    "answered_at": "2026-11-18T11:12:03.007Z", "attempts": 1, "deadline": "2026-11-18T15:06:40.123Z",
+    "answered_at": "2026-11-18T11:12:03.007Z", "attempts": 1,
+    # Stopped at the answer, 5 min 22.884 s after submission: met, and no longer due.
+    "clocks": [clock("answer", ANSWER_4H, 322_884, "met")],
+    "deadline": "2026-11-18T15:06:40.123Z",
     "department": "claims", "priority": "normal", "request_id": REQUEST_ID, "state": "answered",
     "submitted_at": "2026-11-18T11:06:40.123Z", "ticket": TICKET, "updated_at": "2026-11-18T11:12:03.007Z",
     "updates": 0,
 }
+# A cancelled request: no clocks here (they are optional; the broker reports them for requests it still holds).
 STATUS_CANCELLED = {
     "attempts": 1, "deadline": "2026-11-18T11:21:40.123Z", "department": "pharmacy", "priority": "urgent",
     "reason": "cancelled by the agent", "request_id": "req-7f3a9c2e-0002", "state": "cancelled",
     "submitted_at": "2026-11-18T11:06:40.123Z", "ticket": TICKET_2, "updated_at": "2026-11-18T11:07:15.900Z",
     "updates": 0, "worker": "pharmacy-bot-1",
 }
+
+# Every clock, asked at 12:10:00.000 about a request in a department that promises a first response in 15
+# minutes, an answer in 4 hours and an update every hour: claims-bot-1 accepted it 30 s after submission (first
+# response met) and sent an update at 11:40:00.000 (the update clock started again then).
+ACCEPTED_MS = SUBMITTED_MS + 30 * SECOND
+UPDATE_MS = SUBMITTED_MS + 33 * MINUTE + 19_877  # 11:40:00.000
+ASKED_MS = UPDATE_MS + 30 * MINUTE  # 12:10:00.000
+assert (iso(UPDATE_MS), iso(ASKED_MS)) == ("2026-11-18T11:40:00.000Z", "2026-11-18T12:10:00.000Z")
+STATUS_CLOCKS = {
+    "attempts": 1,
+    "clocks": [
+        clock("first_response", 15 * MINUTE, ACCEPTED_MS - SUBMITTED_MS, "met"),
+        clock("answer", ANSWER_4H, ASKED_MS - SUBMITTED_MS, "running", SUBMITTED_MS + ANSWER_4H),
+        clock("update", HOUR, ASKED_MS - UPDATE_MS, "running", UPDATE_MS + HOUR),
+    ],
+    "deadline": iso(SUBMITTED_MS + ANSWER_4H), "department": "claims", "priority": "normal",
+    "request_id": REQUEST_ID, "state": "accepted", "submitted_at": iso(SUBMITTED_MS), "ticket": TICKET,
+    "updated_at": iso(UPDATE_MS), "updates": 1, "worker": "claims-bot-1",
+}
+
+# The end-to-end case of the SLA engine: a department (eligibility here) with a 2-second answer target and no
+# worker, asked 3 s after submission. The clock has breached and still runs: 1 s overdue, due_at in the past.
+ANSWER_2S = 2 * SECOND
+STATUS_BREACHED = {
+    "attempts": 0,
+    "clocks": [clock("answer", ANSWER_2S, 3 * SECOND, "breached", SUBMITTED_MS + ANSWER_2S)],
+    "deadline": iso(SUBMITTED_MS + ANSWER_2S), "department": "eligibility", "priority": "normal",
+    "request_id": REQUEST_ID, "state": "queued", "submitted_at": iso(SUBMITTED_MS), "ticket": TICKET,
+    "updated_at": iso(SUBMITTED_MS), "updates": 0,
+}
+
+# The same request as the ledger records it when eligibility escalates by transfer to an escalations desk: both
+# warnings, the breach, and the escalation, each with its reason.
+HISTORY_ESCALATED = {
+    "events": [
+        {"at": iso(SUBMITTED_MS), "attempt": 0, "department": "eligibility", "state": "queued",
+         "type": "request.submitted"},
+        {"at": iso(SUBMITTED_MS + ANSWER_2S // 2), "attempt": 0, "department": "eligibility",
+         "reason": "answer target: 50% of 2.0 seconds used", "state": "queued", "type": "request.sla_warning"},
+        {"at": iso(SUBMITTED_MS + ANSWER_2S * 3 // 4), "attempt": 0, "department": "eligibility",
+         "reason": "answer target: 75% of 2.0 seconds used", "state": "queued", "type": "request.sla_warning"},
+        {"at": iso(SUBMITTED_MS + ANSWER_2S), "attempt": 0, "department": "eligibility",
+         "reason": "answer target of 2.0 seconds breached", "state": "queued", "type": "request.sla_breached"},
+        {"at": iso(SUBMITTED_MS + ANSWER_2S), "attempt": 0, "department": "escalations",
+         "from_department": "eligibility", "reason": "transferred to escalations after an SLA breach",
+         "state": "queued", "type": "request.escalated"},
+    ],
+    "ticket": TICKET,
+}
+assert [e["at"] for e in HISTORY_ESCALATED["events"]] == sorted(e["at"] for e in HISTORY_ESCALATED["events"])
 
 # A HISTORY as the ledger gives it: requeued once in claims (worker lost), then transferred to eligibility and
 # answered there. Every optional entry field appears at least once; entries are oldest first.
@@ -205,6 +294,19 @@ def build_valid():
     valid("agent-status-cancelled", "The reply to CANCEL: the STATUS of the now cancelled request.",
           "from_broker", "STATUS", agent("STATUS", TICKET_2, js(STATUS_CANCELLED)),
           payload=(3, "status.schema.json"))
+    valid("agent-status-clocks",
+          "STATUS with every service-level clock: the first response met, the answer and the periodic update "
+          "running, each with its due time.",
+          "from_broker", "STATUS", agent("STATUS", TICKET, js(STATUS_CLOCKS)), payload=(3, "status.schema.json"))
+    valid("agent-status-breached",
+          "STATUS of a queued request whose 2-second answer target has passed: the clock is breached, "
+          "1 second overdue, and still runs.",
+          "from_broker", "STATUS", agent("STATUS", TICKET, js(STATUS_BREACHED)), payload=(3, "status.schema.json"))
+    valid("agent-history-escalated",
+          "HISTORY of a request that breached its answer target: both warnings, the breach, and the escalation "
+          "that transferred it to an escalations desk.",
+          "from_broker", "HISTORY", agent("HISTORY", TICKET, js(HISTORY_ESCALATED)),
+          payload=(3, "history.schema.json"))
     valid("agent-history",
           "HISTORY of a request that was requeued once, transferred to eligibility and answered there: "
           "every change from the ledger, oldest first, never a body.",
@@ -254,7 +356,8 @@ def build_valid():
     valid("worker-answer", "The worker's final answer.", "to_broker", "ANSWER", worker("ANSWER", TICKET, CLAIM_ANSWER))
     valid("worker-update", "An interim update for the agent.", "to_broker", "UPDATE",
           worker("UPDATE", TICKET, "Looking into it; the claim is with the adjuster."))
-    valid("worker-transfer", "The worker sends the request to eligibility; the ticket and deadline stay.",
+    valid("worker-transfer",
+          "The worker sends the request to eligibility; the ticket stays, and by default the clocks and deadline.",
           "to_broker", "TRANSFER",
           worker("TRANSFER", TICKET, "eligibility", "coverage must be confirmed before the claim can be discussed"))
     valid("worker-reject", "The worker refuses the request; it is dead-lettered and the agent gets 422.",
@@ -530,6 +633,45 @@ def build_events():
                       "worker": "claims-bot-2"},
         },
         {
+            "name": "event-request-sla-warning",
+            "description": "Half of a request's 4-hour answer target is used while claims-bot-1 works on it.",
+            "topic": "request.sla_warning",
+            "event": {"at": iso(SUBMITTED_MS + ANSWER_4H // 2), "attempt": 1, "department": "claims",
+                      "due_at": iso(SUBMITTED_MS + ANSWER_4H), "priority": "normal",
+                      "reason": "answer target: 50% of 14400.0 seconds used", "request_id": REQUEST_ID,
+                      "sequence": 61, "state": "accepted", "target": "answer", "threshold": 50, "ticket": TICKET,
+                      "type": "request.sla_warning", "worker": "claims-bot-1"},
+        },
+        {
+            "name": "event-request-sla-breached",
+            "description": "A queued request's 2-second answer target has passed; no worker holds it.",
+            "topic": "request.sla_breached",
+            "event": {"at": iso(SUBMITTED_MS + ANSWER_2S), "attempt": 0, "department": "eligibility",
+                      "due_at": iso(SUBMITTED_MS + ANSWER_2S), "priority": "normal",
+                      "reason": "answer target of 2.0 seconds breached", "request_id": REQUEST_ID,
+                      "sequence": 44, "state": "queued", "target": "answer", "ticket": TICKET,
+                      "type": "request.sla_breached"},
+        },
+        {
+            "name": "event-request-escalated-transfer",
+            "description": "After the breach, eligibility's escalation transferred the request to its escalations "
+                           "desk.",
+            "topic": "request.escalated",
+            "event": {"at": iso(SUBMITTED_MS + ANSWER_2S), "attempt": 0, "department": "escalations",
+                      "from_department": "eligibility", "priority": "normal",
+                      "reason": "transferred to escalations after an SLA breach", "request_id": REQUEST_ID,
+                      "sequence": 45, "state": "queued", "ticket": TICKET, "type": "request.escalated"},
+        },
+        {
+            "name": "event-request-escalated-priority",
+            "description": "After a breach, the department's escalation raised the request's priority one step.",
+            "topic": "request.escalated",
+            "event": {"at": iso(SUBMITTED_MS + ANSWER_4H), "attempt": 1, "department": "claims",
+                      "priority": "high", "reason": "priority raised from normal to high",
+                      "request_id": REQUEST_ID, "sequence": 73, "state": "accepted", "ticket": TICKET,
+                      "type": "request.escalated", "worker": "claims-bot-1"},
+        },
+        {
             "name": "event-worker-lost",
             "description": "A worker missed its heartbeats; what it held was requeued.",
             "topic": "worker.lost",
@@ -548,6 +690,9 @@ def main():
     try:
         import jsonschema
     except ImportError:
+        if "--unchecked" not in sys.argv[1:]:
+            sys.exit("generate.py: the jsonschema package is needed to check the payloads against the schemas "
+                     "(pip install jsonschema); run with --unchecked to write the vectors without the check")
         jsonschema = None
         print("jsonschema is not installed: payloads are not checked against the schemas")
 
@@ -557,21 +702,32 @@ def main():
         schema = json.loads((SCHEMAS / schema_file).read_text())
         jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(instance)
 
+    # Check everything first, so a payload the schemas refuse leaves the committed vectors as they were.
     names = set()
-    for vector in VALID:
+    for vector in VALID + INVALID:
         assert vector["name"] not in names, vector["name"]
         names.add(vector["name"])
+    for vector in VALID:
         payload = vector.pop("_payload")
         if payload:
             index, schema_file = payload
             check(json.loads(bytes.fromhex(vector["frames_hex"][index])), schema_file)
+    sla_fields = {"request.sla_warning": {"target", "threshold", "due_at"},
+                  "request.sla_breached": {"target", "due_at"}}
+    for event in events:
+        assert event["name"] not in names, event["name"]
+        names.add(event["name"])
+        assert event["event"]["type"] == event["topic"], event["name"]
+        # target, threshold and due_at: on the SLA events exactly as PROTOCOL.md §13 lists them, nowhere else.
+        assert sla_fields.get(event["topic"], set()) == {"target", "threshold", "due_at"} & event["event"].keys(), \
+            event["name"]
+        check(event["event"], "event.schema.json")
+
+    for vector in VALID:
         write(HERE / f"{vector['name']}.json", vector)
     for vector in INVALID:
-        assert vector["name"] not in names, vector["name"]
-        names.add(vector["name"])
         write(HERE / "invalid" / f"{vector['name']}.json", vector)
     for event in events:
-        check(event["event"], "event.schema.json")
         frames = [event["topic"].encode(), js(event["event"])]
         write(HERE / "events" / f"{event['name']}.json", {
             "name": event["name"], "description": event["description"],
