@@ -114,7 +114,9 @@ struct BrokerLoop {
             send(to: peer, agent: .heartbeat)
         case .historyQuery(let ticket):
             queries.append(.history(agent: peer, ticket: ticket))
-        case .accepted, .answer, .update, .status, .error, .history:
+        case let .info(ticket, body):
+            perform(core.provideInfo(from: peer, ticket: ticket, body: body, now: now))
+        case .accepted, .answer, .update, .status, .error, .history, .question:
             // Decoding with direction .toBroker never yields these.
             break
         }
@@ -141,11 +143,13 @@ struct BrokerLoop {
             perform(core.transfer(from: peer, ticket: ticket, to: department, reason: reason, now: now))
         case let .reject(ticket, reason):
             perform(core.reject(from: peer, ticket: ticket, reason: reason, now: now))
+        case let .needsInfo(ticket, question):
+            perform(core.needsInfo(from: peer, ticket: ticket, question: question, now: now))
         case .heartbeat:
             perform(core.heartbeat(from: peer, now: now))
         case .disconnect:
             perform(core.disconnect(from: peer, now: now))
-        case .dispatch, .cancel, .error:
+        case .dispatch, .cancel, .error, .info:
             break
         }
     }

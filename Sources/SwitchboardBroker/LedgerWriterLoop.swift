@@ -169,7 +169,7 @@ extension StoredRequest {
         RecoveredRequest(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
             attempts: attempts, body: body, submittedAt: submittedAt, updatedAt: updatedAt, deadline: deadline,
-            updates: updates, worker: worker)
+            updates: updates, worker: worker, sla: sla)
     }
 }
 

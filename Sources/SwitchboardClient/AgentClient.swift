@@ -109,6 +109,24 @@ public final class AgentClient: Sendable {
         }
     }
 
+    /// Calls `handler` (on the client's socket thread: keep it quick) for every update and question pushed
+    /// about tickets this client submitted or asked about.
+    public func onPush(_ handler: @escaping @Sendable (AgentPush) -> Void) {
+        waiters.withLock { $0.pushHandlers.append(handler) }
+    }
+
+    /// Answers a department's question about a ticket; returns the ticket's status afterwards (worked on
+    /// again). Refused with 409 `not-waiting` if the ticket is not waiting on the agent.
+    public func provideInfo(ticket: String, body: [UInt8], timeout: Duration = .seconds(10)) async throws -> TicketStatus {
+        try await wait(timeout: timeout, what: "INFO for \(ticket)") { state, id, continuation in
+            state.infos[ticket, default: []].append((id, continuation))
+        } remove: { waiters, id in
+            waiters.infos.removeWaiter(ticket, id)
+        } send: {
+            .info(ticket: ticket, body: body)
+        }
+    }
+
     /// Round trip to the broker: returns when it answers a HEARTBEAT.
     public func ping(timeout: Duration = .seconds(5)) async throws {
         try await wait(timeout: timeout, what: "HEARTBEAT reply") { state, id, continuation in

@@ -25,8 +25,10 @@ enum AgentInbox {
             waiters.withLock { $0.submits.takeWaiters(requestID) }.forEach { $0.resume(returning: submission) }
         case let .answer(ticket, body):
             waiters.withLock { $0.answers.takeWaiters(ticket) }.forEach { $0.resume(returning: body) }
-        case .update:
-            break
+        case let .update(ticket, body):
+            for handler in waiters.withLock({ $0.pushHandlers }) { handler(.update(ticket: ticket, body: body)) }
+        case let .question(ticket, body):
+            for handler in waiters.withLock({ $0.pushHandlers }) { handler(.question(ticket: ticket, body: body)) }
         case let .status(ticket, infoBytes, answer):
             guard let info = try? JSONCoding.decode(RequestStatus.self, from: infoBytes) else {
                 let error = SwitchboardClientError.protocolViolation("STATUS for \(ticket) has an unreadable body")
@@ -39,6 +41,8 @@ enum AgentInbox {
                 // STATUS query (from status() or from answer()'s polling) and must not end a cancel() call.
                 let waiter = info.state == .cancelled
                     ? state.cancels.popWaiter(ticket) ?? state.statuses.popWaiter(ticket)
+                    : info.state != .waitingOnAgent && state.infos[ticket] != nil
+                    ? state.infos.popWaiter(ticket)
                     : state.statuses.popWaiter(ticket)
                 return (waiter, info.state.isFinal ? state.answers.takeWaiters(ticket) : [])
             }
@@ -64,7 +68,7 @@ enum AgentInbox {
             } else {
                 waiter?.resume(throwing: SwitchboardClientError.protocolViolation("HISTORY for \(ticket) has an unreadable body"))
             }
-        case .submit, .statusQuery, .cancel, .historyQuery:
+        case .submit, .statusQuery, .cancel, .historyQuery, .info:
             break
         }
     }
@@ -86,8 +90,11 @@ enum AgentInbox {
             // 409 (already-final) answers only CANCEL; other errors answer STATUS first.
             let statusWaiter: CheckedContinuation<TicketStatus, Error>? =
                 !submits.isEmpty ? nil
-                : status == .conflict ? state.cancels.popWaiter(reference) ?? state.statuses.popWaiter(reference)
+                : status == .conflict
+                    ? state.infos.popWaiter(reference) ?? state.cancels.popWaiter(reference)
+                        ?? state.statuses.popWaiter(reference)
                 : state.statuses.popWaiter(reference) ?? state.cancels.popWaiter(reference)
+                    ?? state.infos.popWaiter(reference)
             let historyWaiter = submits.isEmpty && statusWaiter == nil ? state.histories.popWaiter(reference) : nil
             // An unknown ticket will never be answered either.
             let answers = status == .notFound && submits.isEmpty ? state.answers.takeWaiters(reference) : []

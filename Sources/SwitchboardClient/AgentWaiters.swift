@@ -10,7 +10,11 @@ struct AgentWaiters: Sendable {
     /// cancel() calls: kept apart from `statuses`, so a STATUS reply meant for a query cannot end them.
     var cancels: [String: [Waiter<TicketStatus>]] = [:]
     var histories: [String: [Waiter<RequestHistory>]] = [:]
+    /// provideInfo() calls: ended by a STATUS that no longer says waiting_on_agent, or an error.
+    var infos: [String: [Waiter<TicketStatus>]] = [:]
     var pings: [Waiter<Void>] = []
+    /// Called for every update and question the broker pushes (see `AgentClient.onPush`).
+    var pushHandlers: [@Sendable (AgentPush) -> Void] = []
     var closed = false
     private var lastID: UInt64 = 0
 
@@ -27,12 +31,13 @@ struct AgentWaiters: Sendable {
             answers = [:]
             statuses = [:]
             cancels = [:]
+            infos = [:]
             histories = [:]
             pings = []
         }
         return PendingWaiters(
             submits: submits.values.flatMap { $0.map(\.1) }, answers: answers.values.flatMap { $0.map(\.1) },
-            statuses: (statuses.values.flatMap { $0 } + cancels.values.flatMap { $0 }).map(\.1),
+            statuses: (statuses.values.flatMap { $0 } + cancels.values.flatMap { $0 } + infos.values.flatMap { $0 }).map(\.1),
             histories: histories.values.flatMap { $0.map(\.1) }, pings: pings.map(\.1))
     }
 }

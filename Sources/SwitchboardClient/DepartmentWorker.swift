@@ -32,6 +32,7 @@ public final class DepartmentWorker: Sendable {
     enum WorkerCommand: Sendable {
         case outcome(ticket: String, WorkOutcome)
         case update(ticket: String, body: [UInt8])
+        case needsInfo(ticket: String, question: [UInt8])
         case stop
     }
 
@@ -68,6 +69,30 @@ public final class DepartmentWorker: Sendable {
             try await thread.join()
         } onCancel: {
             self.stop()
+        }
+    }
+
+    /// Handlers waiting for an agent's reply, by ticket.
+    let infoWaiters = Locked([String: CheckedContinuation<[UInt8], Error>]())
+
+    /// Asks the agent of a ticket this worker holds for more information and waits for the reply. Meanwhile
+    /// the request waits on the agent and its service-level clocks are paused. Throws `CancellationError` if
+    /// the request is taken away (cancelled, or the connection to the broker is lost).
+    public func askAgent(ticket: String, question: [UInt8]) async throws -> [UInt8] {
+        let waiters = infoWaiters
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let previous = waiters.withLock { waiters in
+                    defer { waiters[ticket] = continuation }
+                    return waiters[ticket]
+                }
+                previous?.resume(throwing: CancellationError())
+                if Task.isCancelled || !thread.mailbox.post(.needsInfo(ticket: ticket, question: question)) {
+                    waiters.withLock { $0.removeValue(forKey: ticket) }?.resume(throwing: CancellationError())
+                }
+            }
+        } onCancel: {
+            waiters.withLock { $0.removeValue(forKey: ticket) }?.resume(throwing: CancellationError())
         }
     }
 

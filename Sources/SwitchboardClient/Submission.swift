@@ -18,3 +18,12 @@ public struct TicketStatus: Sendable, Equatable {
     public let info: RequestStatus
     public let answer: [UInt8]?
 }
+
+/// What the broker pushes to an agent about its tickets besides the answer.
+public enum AgentPush: Sendable, Equatable {
+    /// An interim update from the department.
+    case update(ticket: String, body: [UInt8])
+    /// The department needs more information: reply with `AgentClient.provideInfo(ticket:body:)`. Until then
+    /// the request waits on the agent and its service-level clocks are paused.
+    case question(ticket: String, body: [UInt8])
+}

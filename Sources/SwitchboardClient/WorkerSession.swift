@@ -77,6 +77,8 @@ final class WorkerSession: @unchecked Sendable {
                         try send(socket, outcome.message(ticket: ticket))
                     case let .update(ticket, body):
                         try send(socket, .update(ticket: ticket, body: body))
+                    case let .needsInfo(ticket, question):
+                        try send(socket, .needsInfo(ticket: ticket, question: question))
                     case .stop:
                         try? socket.send(frames: WorkerMessage.disconnect.encode(), dontWait: true)
                         cancelAll()
@@ -119,6 +121,8 @@ final class WorkerSession: @unchecked Sendable {
             start(item, mailbox: mailbox)
         case .cancel(let ticket):
             tasks.withLock { $0.removeValue(forKey: ticket) }?.cancel()
+        case let .info(ticket, body):
+            worker.infoWaiters.withLock { $0.removeValue(forKey: ticket) }?.resume(returning: body)
         case .disconnect:
             worker.logger.info("the broker asked this worker to reconnect")
             return .brokerSaidGoodbye
@@ -128,7 +132,7 @@ final class WorkerSession: @unchecked Sendable {
                 throw WorkerRegistrationError(status: status, message: text)
             }
             worker.logger.warning("the broker refused a command", metadata: ["reference": "\(reference)", "error": "\(text)"])
-        case .heartbeat, .ready, .accept, .answer, .update, .transfer, .reject:
+        case .heartbeat, .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo:
             break
         }
         return nil

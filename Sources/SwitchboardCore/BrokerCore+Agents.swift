@@ -131,6 +131,36 @@ extension BrokerCore {
         change.worker = request.holder.flatMap { workers[$0.id]?.name }
         change.reason = request.reason
         change.failure = request.failure
+        change.sla = request.sla.map(SLASnapshot.init)
         return change
+    }
+}
+
+extension BrokerCore {
+    /// The agent answers a worker's question: the clocks resume, the request is worked on again, and the
+    /// reply goes to the worker holding it. The agent gets the STATUS afterwards.
+    public mutating func provideInfo(from agent: Peer, ticket: String, body: [UInt8], now: Timestamp) -> [CoreAction] {
+        guard let request = requests[ticket], request.state == .waitingOnAgent else {
+            let message = requests[ticket] == nil && !configuration.ledgerBacked
+                ? unknownTicket(ticket)
+                : AgentMessage.error(
+                    reference: ticket, status: .conflict,
+                    detail: errorDetail(.conflict, "not-waiting",
+                        "ticket \(ticket) is not waiting for information from the agent", ticket: ticket))
+            emit(.sendToAgent(agent, message))
+            return takeActions()
+        }
+        requests[ticket]!.state = .accepted
+        requests[ticket]!.updatedAt = now
+        requests[ticket]!.agent = agent
+        resumeSLA(ticket: ticket, now: now)
+        var change = change(.requestInfoReceived, requests[ticket]!, now: now)
+        change.body = body
+        emit(.record(change))
+        if let holder = request.holder {
+            emit(.sendToWorker(holder, .info(ticket: ticket, body: body)))
+        }
+        emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now)))
+        return takeActions()
     }
 }

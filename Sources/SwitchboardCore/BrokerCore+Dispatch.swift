@@ -90,6 +90,7 @@ extension BrokerCore {
         if let holder = request.holder, !request.pastHolders.contains(holder) {
             request.pastHolders.append(holder)
         }
+        let wasWaiting = request.state == .waitingOnAgent
         request.holder = nil
         request.state = .queued
         request.reason = reason
@@ -97,7 +98,9 @@ extension BrokerCore {
         request.queueGeneration &+= 1
         requests[ticket] = request
         departments[request.department]!.queue.push(request)
-        emit(.record(change(.requestRequeued, request, now: now)))
+        // The worker that asked the agent is gone: nobody waits on the agent any more.
+        if wasWaiting { resumeSLA(ticket: ticket, now: now) }
+        emit(.record(change(.requestRequeued, requests[ticket]!, now: now)))
         dispatch(department: request.department, avoiding: avoiding, now: now)
     }
 

@@ -14,11 +14,14 @@ public struct RecoveredRequest: Sendable, Equatable {
     public var deadline: Timestamp
     public var updates: Int
     public var worker: String?
+    /// The pinned policy and clocks as the ledger last recorded them (nil for requests recorded before the
+    /// ledger kept them: their clocks are rebuilt from the current configuration).
+    public var sla: SLASnapshot?
 
     public init(
         ticket: String, requestID: String, department: String, priority: Priority, state: RequestState, attempts: Int,
         body: [UInt8], submittedAt: Timestamp, updatedAt: Timestamp, deadline: Timestamp, updates: Int = 0,
-        worker: String? = nil
+        worker: String? = nil, sla: SLASnapshot? = nil
     ) {
         self.ticket = ticket
         self.requestID = requestID
@@ -32,6 +35,7 @@ public struct RecoveredRequest: Sendable, Equatable {
         self.deadline = deadline
         self.updates = updates
         self.worker = worker
+        self.sla = sla
     }
 }
 
@@ -69,7 +73,16 @@ extension BrokerCore {
                 emit(.record(change(.requestDeadLettered, requests[stored.ticket]!, now: now)))
                 continue
             }
-            restoreSLA(ticket: stored.ticket, submittedAt: stored.submittedAt, responded: stored.state == .accepted || stored.updates > 0, now: now)
+            if let pinned = stored.sla?.requestSLA {
+                // The policy pinned at submission and the clocks as last recorded, running on from there.
+                requests[stored.ticket]!.sla = pinned
+                requests[stored.ticket]!.deadline = pinned.answerDeadline(fallback: stored.deadline)
+                scheduleSLA(ticket: stored.ticket)
+            } else {
+                restoreSLA(
+                    ticket: stored.ticket, submittedAt: stored.submittedAt,
+                    responded: stored.state == .accepted || stored.updates > 0, now: now)
+            }
             if wasHeld {
                 requeue(ticket: stored.ticket, reason: "the broker restarted while \(stored.worker ?? "a worker") held it", now: now)
             } else {

@@ -79,6 +79,7 @@ extension BrokerCore {
             !request.state.isFinal
         else { return }
         var breached = false
+        var announcements: [Change] = []
         for index in sla.clocks.indices where sla.clocks[index].isRunning {
             let clock = sla.clocks[index]
             let thresholds = sla.policy.thresholds(of: clock.budget)
@@ -98,13 +99,19 @@ extension BrokerCore {
                     sla.clocks[index].outcome = .breached
                     breached = true
                 }
-                emit(.record(change))
+                announcements.append(change)
                 passed += 1
             }
             sla.clocks[index].passed = passed
         }
         request.sla = sla
         requests[ticket] = request
+        // Recorded with the clocks as they are after it, so a restart does not announce them again.
+        let snapshot = SLASnapshot(sla)
+        for var change in announcements {
+            change.sla = snapshot
+            emit(.record(change))
+        }
         scheduleSLA(ticket: ticket)
         if breached { escalate(ticket: ticket, now: now) }
     }

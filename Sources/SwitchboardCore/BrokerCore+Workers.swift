@@ -158,6 +158,8 @@ extension BrokerCore {
             return finishWorkerMessage(peer, known: known)
         }
         workers[peer.id]?.inFlight.remove(ticket)
+        if request.state == .waitingOnAgent { resumeSLA(ticket: ticket, now: now) }
+        request.sla = requests[ticket]!.sla
         let from = request.department
         request.department = target
         request.state = .queued
@@ -247,5 +249,28 @@ extension BrokerCore {
 
     func workerError(_ reference: String, _ status: StatusCode, _ error: String, _ message: String) -> WorkerMessage {
         .error(reference: reference, status: status, detail: errorDetail(status, error, message))
+    }
+}
+
+extension BrokerCore {
+    /// The worker asks the agent for more information: the request waits on the agent (it stays with the
+    /// worker) and its service-level clocks pause. It counts as the first response.
+    public mutating func needsInfo(from peer: Peer, ticket: String, question: [UInt8], now: Timestamp) -> [CoreAction] {
+        let known = touch(peer, now: now)
+        guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
+            emit(.sendToWorker(peer, notYours("NEEDS_INFO", ticket)))
+            return finishWorkerMessage(peer, known: known)
+        }
+        firstResponse(ticket: ticket, now: now)
+        requests[ticket]!.state = .waitingOnAgent
+        requests[ticket]!.updatedAt = now
+        pauseSLA(ticket: ticket, now: now)
+        var change = change(.requestWaitingOnAgent, requests[ticket]!, now: now)
+        change.body = question
+        emit(.record(change))
+        if let agent = request.agent {
+            emit(.sendToAgent(agent, .question(ticket: ticket, body: question)))
+        }
+        return finishWorkerMessage(peer, known: known)
     }
 }

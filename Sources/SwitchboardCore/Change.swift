@@ -26,6 +26,8 @@ public struct Change: Sendable, Equatable {
     public var slaTarget: SLATarget?
     public var slaThreshold: Int?
     public var dueAt: Timestamp?
+    /// The request's pinned service-level policy and clock states after the change; ledger only.
+    public var sla: SLASnapshot?
     public var body: [UInt8]?
 
     public init(type: EventType, at: Timestamp) {

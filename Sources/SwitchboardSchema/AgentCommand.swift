@@ -18,6 +18,10 @@ public enum AgentCommand: UInt8, Sendable, CaseIterable, CustomStringConvertible
     case heartbeat = 0x08
     /// Agent → broker: ask for a ticket's event history. Broker → agent: the history (from the ledger).
     case history = 0x09
+    /// Broker → agent: the worker holding the request needs more information; the request waits on the agent.
+    case question = 0x0A
+    /// Agent → broker: the agent's reply to a QUESTION; the request resumes.
+    case info = 0x0B
 
     public var description: String {
         switch self {
@@ -30,6 +34,8 @@ public enum AgentCommand: UInt8, Sendable, CaseIterable, CustomStringConvertible
         case .error: "ERROR"
         case .heartbeat: "HEARTBEAT"
         case .history: "HISTORY"
+        case .question: "QUESTION"
+        case .info: "INFO"
         }
     }
 }

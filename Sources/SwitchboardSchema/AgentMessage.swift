@@ -22,6 +22,10 @@ public enum AgentMessage: Sendable, Equatable {
     case historyQuery(ticket: String)
     /// Broker → agent `[SWBA01, 0x09, ticket, history-json]` (see `schemas/history.schema.json`).
     case history(ticket: String, info: [UInt8])
+    /// Broker → agent `[SWBA01, 0x0A, ticket, question]`: the worker's NEEDS_INFO question, byte for byte.
+    case question(ticket: String, body: [UInt8])
+    /// Agent → broker `[SWBA01, 0x0B, ticket, info]`: the agent's reply to a QUESTION.
+    case info(ticket: String, body: [UInt8])
 
     public var command: AgentCommand {
         switch self {
@@ -34,6 +38,8 @@ public enum AgentMessage: Sendable, Equatable {
         case .error: .error
         case .heartbeat: .heartbeat
         case .historyQuery, .history: .history
+        case .question: .question
+        case .info: .info
         }
     }
 }
@@ -47,7 +53,8 @@ extension AgentMessage {
             return head + [Array(requestID.utf8), Array(department.utf8), priority.frame, body]
         case let .accepted(requestID, ticket, status):
             return head + [Array(requestID.utf8), Array(ticket.utf8), status.frame]
-        case let .answer(ticket, body), let .update(ticket, body):
+        case let .answer(ticket, body), let .update(ticket, body), let .question(ticket, body),
+            let .info(ticket, body):
             return head + [Array(ticket.utf8), body]
         case let .statusQuery(ticket), let .cancel(ticket), let .historyQuery(ticket):
             return head + [Array(ticket.utf8)]
@@ -73,7 +80,7 @@ extension AgentMessage {
             throw ProtocolError(
                 .badRequest, "unknown-command",
                 "unknown agent command \(Printable.describe(commandFrame)); "
-                    + "commands are one byte, 0x01 SUBMIT to 0x09 HISTORY")
+                    + "commands are one byte, 0x01 SUBMIT to 0x0B INFO")
         }
         var reader = FrameReader(frames.dropFirst(), command: command.description, limits: limits)
         let message: AgentMessage
@@ -112,6 +119,10 @@ extension AgentMessage {
         case (.history, .fromBroker):
             let ticket = try reader.ticket()
             message = .history(ticket: ticket, info: try reader.body("history"))
+        case (.question, .fromBroker):
+            message = .question(ticket: try reader.ticket(), body: try reader.body("question"))
+        case (.info, .toBroker):
+            message = .info(ticket: try reader.ticket(), body: try reader.body("info"))
         default:
             let sender = direction == .toBroker ? "an agent" : "the broker"
             throw ProtocolError(

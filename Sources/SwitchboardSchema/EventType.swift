@@ -4,6 +4,10 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case requestOffered = "request.offered"
     case requestAccepted = "request.accepted"
     case requestUpdated = "request.updated"
+    /// The holder sent NEEDS_INFO: the request waits on the agent and its clocks pause. Never has the question.
+    case requestWaitingOnAgent = "request.waiting_on_agent"
+    /// The agent answered with INFO: the request is accepted again and its clocks resume. Never has the reply.
+    case requestInfoReceived = "request.info_received"
     case requestTransferred = "request.transferred"
     case requestRequeued = "request.requeued"
     case requestAnswered = "request.answered"

@@ -1,6 +1,6 @@
 /// Size limits every decoder enforces. Documented in `schemas/PROTOCOL.md`, section "Limits".
 public struct ProtocolLimits: Sendable, Equatable {
-    /// Largest request body, answer, update or reason the broker takes (default 1 MiB).
+    /// Largest request body, answer, update, reason, question or info the broker takes (default 1 MiB).
     public var maxBodyBytes: Int
     /// Longest client request id (default 128 bytes).
     public var maxRequestIDBytes: Int = 128

@@ -6,6 +6,9 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
     case offered
     /// A worker has accepted it and is working on it.
     case accepted
+    /// The worker holding it asked the agent for more information (NEEDS_INFO): its clocks are paused until
+    /// the agent answers (INFO), which makes it `accepted` again. The worker still holds it.
+    case waitingOnAgent = "waiting_on_agent"
     /// Answered: final.
     case answered
     /// Cancelled by the agent: final.
@@ -16,7 +19,7 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
     public var isFinal: Bool {
         switch self {
         case .answered, .cancelled, .deadLettered: true
-        case .queued, .offered, .accepted: false
+        case .queued, .offered, .accepted, .waitingOnAgent: false
         }
     }
 }

@@ -22,6 +22,10 @@ public enum WorkerCommand: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case cancel = 0x0A
     /// Broker → worker: a command from the worker failed.
     case error = 0x0B
+    /// Worker → broker: ask the agent for more information; the request waits on the agent, its clocks paused.
+    case needsInfo = 0x0C
+    /// Broker → worker: the agent's reply to NEEDS_INFO; the request is accepted again.
+    case info = 0x0D
 
     public var description: String {
         switch self {
@@ -36,6 +40,8 @@ public enum WorkerCommand: UInt8, Sendable, CaseIterable, CustomStringConvertibl
         case .disconnect: "DISCONNECT"
         case .cancel: "CANCEL"
         case .error: "ERROR"
+        case .needsInfo: "NEEDS_INFO"
+        case .info: "INFO"
         }
     }
 }

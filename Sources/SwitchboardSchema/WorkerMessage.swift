@@ -22,6 +22,10 @@ public enum WorkerMessage: Sendable, Equatable {
     case cancel(ticket: String)
     /// `[SWBW01, 0x0B, reference, status, error-json]`
     case error(reference: String, status: StatusCode, detail: [UInt8])
+    /// `[SWBW01, 0x0C, ticket, question]`: ask the agent for more information (opaque to the broker).
+    case needsInfo(ticket: String, question: [UInt8])
+    /// `[SWBW01, 0x0D, ticket, info]`: the agent's reply, byte for byte.
+    case info(ticket: String, body: [UInt8])
 
     public var command: WorkerCommand {
         switch self {
@@ -36,6 +40,8 @@ public enum WorkerMessage: Sendable, Equatable {
         case .disconnect: .disconnect
         case .cancel: .cancel
         case .error: .error
+        case .needsInfo: .needsInfo
+        case .info: .info
         }
     }
 }
@@ -51,7 +57,8 @@ extension WorkerMessage {
             return head + [Array(ticket.utf8), Array(department.utf8), priority.frame, Array(String(attempt).utf8), body]
         case let .accept(ticket), let .cancel(ticket):
             return head + [Array(ticket.utf8)]
-        case let .answer(ticket, body), let .update(ticket, body):
+        case let .answer(ticket, body), let .update(ticket, body), let .needsInfo(ticket, body),
+            let .info(ticket, body):
             return head + [Array(ticket.utf8), body]
         case let .transfer(ticket, department, reason):
             return head + [Array(ticket.utf8), Array(department.utf8), Array(reason.utf8)]
@@ -75,7 +82,7 @@ extension WorkerMessage {
             throw ProtocolError(
                 .badRequest, "unknown-command",
                 "unknown worker command \(Printable.describe(commandFrame)); "
-                    + "commands are one byte, 0x01 READY to 0x0B ERROR")
+                    + "commands are one byte, 0x01 READY to 0x0D INFO")
         }
         var reader = FrameReader(frames.dropFirst(), command: command.description, limits: limits)
         let message: WorkerMessage
@@ -112,6 +119,10 @@ extension WorkerMessage {
             let reference = try reader.text("reference", maxBytes: limits.maxRequestIDBytes, allowEmpty: true)
             let status = try reader.status()
             message = .error(reference: reference, status: status, detail: try reader.metadata("error"))
+        case (.needsInfo, .toBroker):
+            message = .needsInfo(ticket: try reader.ticket(), question: try reader.body("question"))
+        case (.info, .fromBroker):
+            message = .info(ticket: try reader.ticket(), body: try reader.body("info"))
         default:
             let sender = direction == .toBroker ? "a worker" : "the broker"
             throw ProtocolError(

@@ -28,7 +28,8 @@ struct ChangeWriter {
         case .requestDuplicateAnswer:
             // A late answer after the request is final: kept in the history, never in the request row.
             try recordEvent(change, body: change.body)
-        case .requestUpdated:
+        case .requestUpdated, .requestWaitingOnAgent, .requestInfoReceived:
+            // The update, the worker's question or the agent's reply is kept in the history.
             try update(change)
             try recordEvent(change, body: change.body)
         case .requestSLAWarning, .requestSLABreached:
@@ -57,7 +58,7 @@ struct ChangeWriter {
             try ticket(of: change), requestID, department, priority.rawValue,
             (change.state ?? .queued).rawValue, change.attempt ?? 0, change.submitter ?? "",
             Data(change.body ?? []), change.worker, change.reason, change.failure,
-            change.at.rawValue, change.at.rawValue, deadline.rawValue,
+            change.at.rawValue, change.at.rawValue, deadline.rawValue, ChangeWriter.json(change.sla),
         ])
     }
 
@@ -69,7 +70,7 @@ struct ChangeWriter {
             change.department, change.priority?.rawValue, change.state?.rawValue, change.attempt,
             change.worker, change.reason, change.failure, change.at.rawValue, final,
             change.type == .requestUpdated ? 1 : 0, answered ? 1 : 0, answered ? Data(change.body ?? []) : nil,
-            try ticket(of: change),
+            try ticket(of: change), ChangeWriter.json(change.sla),
         ])
     }
 
@@ -93,10 +94,15 @@ struct ChangeWriter {
 }
 
 extension ChangeWriter {
+    /// The SLA snapshot as the JSON text the `sla` column holds.
+    static func json(_ snapshot: SLASnapshot?) -> String? {
+        snapshot.map { String(decoding: JSONCoding.encode($0), as: UTF8.self) }
+    }
+
     static let insertRequestSQL = """
         INSERT INTO request (ticket, request_id, department, priority, state, attempts, submitter, body,
-            worker, reason, failure, updates, submitted_at, updated_at, deadline)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            worker, reason, failure, updates, submitted_at, updated_at, deadline, sla)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING
         """
 
@@ -114,7 +120,8 @@ extension ChangeWriter {
             finished_at = CASE ?9 WHEN 1 THEN ?8 WHEN 0 THEN NULL ELSE finished_at END,
             updates = updates + ?10,
             answer = CASE WHEN ?11 THEN ?12 ELSE answer END,
-            answered_at = CASE WHEN ?11 THEN ?8 ELSE answered_at END
+            answered_at = CASE WHEN ?11 THEN ?8 ELSE answered_at END,
+            sla = COALESCE(?14, sla)
         WHERE ticket = ?13
         """
 

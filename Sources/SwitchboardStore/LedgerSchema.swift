@@ -59,6 +59,10 @@ enum LedgerSchema {
                 CREATE INDEX worker_event_at ON worker_event(at);
                 """)
         }
+        migrator.registerMigration("v2: service levels") { db in
+            // The pinned SLA policy and clock states of each request, as JSON (SLASnapshot).
+            try db.execute(sql: "ALTER TABLE request ADD COLUMN sla TEXT")
+        }
         return migrator
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwitchboardCore
 import SwitchboardSchema
 
 /// A row of the `request` table. Written by ``ChangeWriter`` with prepared statements; read with this record.
@@ -24,10 +25,11 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
     var answeredAt: Int64?
     var answer: Data?
     var finishedAt: Int64?
+    var sla: String?
 
     enum CodingKeys: String, CodingKey {
         case ticket, department, priority, state, attempts, submitter, body, worker, reason, failure, updates
-        case deadline, answer
+        case deadline, answer, sla
         case requestID = "request_id"
         case submittedAt = "submitted_at"
         case updatedAt = "updated_at"
@@ -56,6 +58,7 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
             failure: failure, updates: updates, submittedAt: Timestamp(milliseconds: submittedAt),
             updatedAt: Timestamp(milliseconds: updatedAt), deadline: Timestamp(milliseconds: deadline),
             answeredAt: answeredAt.map(Timestamp.init(milliseconds:)), answer: answer.map { [UInt8]($0) },
-            finishedAt: finishedAt.map(Timestamp.init(milliseconds:)))
+            finishedAt: finishedAt.map(Timestamp.init(milliseconds:)),
+            sla: sla.flatMap { try? JSONCoding.decode(SLASnapshot.self, from: Array($0.utf8)) })
     }
 }

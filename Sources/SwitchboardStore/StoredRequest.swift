@@ -1,3 +1,4 @@
+import SwitchboardCore
 import SwitchboardSchema
 
 /// One request as the ledger holds it: what was submitted, where it is now, and its answer once it has one.
@@ -28,12 +29,15 @@ public struct StoredRequest: Sendable, Equatable {
     public var answer: [UInt8]?
     /// When it reached a final state (answered, cancelled, dead-lettered); nil while open.
     public var finishedAt: Timestamp?
+    /// The pinned SLA policy and clock states as last recorded (nil for requests recorded without them).
+    public var sla: SLASnapshot?
 
     public init(
         ticket: String, requestID: String, department: String, priority: Priority, state: RequestState,
         attempts: Int, submitter: String, body: [UInt8], worker: String? = nil, reason: String? = nil,
         failure: String? = nil, updates: Int = 0, submittedAt: Timestamp, updatedAt: Timestamp,
-        deadline: Timestamp, answeredAt: Timestamp? = nil, answer: [UInt8]? = nil, finishedAt: Timestamp? = nil
+        deadline: Timestamp, answeredAt: Timestamp? = nil, answer: [UInt8]? = nil, finishedAt: Timestamp? = nil,
+        sla: SLASnapshot? = nil
     ) {
         self.ticket = ticket
         self.requestID = requestID
@@ -53,5 +57,6 @@ public struct StoredRequest: Sendable, Equatable {
         self.answeredAt = answeredAt
         self.answer = answer
         self.finishedAt = finishedAt
+        self.sla = sla
     }
 }

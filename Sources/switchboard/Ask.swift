@@ -68,6 +68,18 @@ struct Ask: AsyncParsableCommand {
             if submission.noWorkerServing { line += " (queued: no worker is serving \(department) right now)" }
             print(line)
         }
+        // While waiting, the department's updates and questions are shown as they come (on stderr with --json).
+        let department = self.department, json = self.json
+        client.onPush { push in
+            let line: String
+            switch push {
+            case let .update(ticket, body): line = "update on \(ticket): \(Output.text(body))"
+            case let .question(ticket, body):
+                line = "question from \(department) on \(ticket): \(Output.text(body))\n"
+                    + "  (reply with: switchboard reply \(ticket) TEXT)"
+            }
+            if json { Output.error(line) } else { print(line) }
+        }
         if noWait {
             if json { Output.json(fields.merging(["state": "queued"]) { $1 }) }
             return

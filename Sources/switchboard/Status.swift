@@ -54,6 +54,36 @@ struct Cancel: AsyncParsableCommand {
     }
 }
 
+struct Reply: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer a department's question about a ticket (its clocks resume).",
+        discussion: "The reply is TEXT, or standard input when TEXT is absent.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Print one JSON object for scripts.")
+    var json = false
+
+    @Argument(help: "The ticket the question is about.")
+    var ticket: String
+
+    @Argument(help: "The reply.")
+    var text: [String] = []
+
+    func run() async throws {
+        let body: [UInt8] = text.isEmpty
+            ? Array(FileHandle.standardInput.readDataToEndOfFile())
+            : Array(text.joined(separator: " ").utf8)
+        try await connection.withAgent { client in
+            do {
+                StatusPrinter.print(try await client.provideInfo(ticket: ticket, body: body), json: json)
+            } catch {
+                throw Output.fail(error, json: json, fields: ["ticket": ticket])
+            }
+        }
+    }
+}
+
 enum StatusPrinter {
     static func print(_ status: TicketStatus, json: Bool) {
         let info = status.info

@@ -178,4 +178,45 @@ struct SLATests {
         #expect(Self.slaEvents(h.advance(by: .milliseconds(399))).isEmpty)
         #expect(Self.slaEvents(h.advance(by: .milliseconds(1))) == ["breach answer"])
     }
+
+    @Test("the policy pinned at submission survives a restart under a changed configuration, clocks and all")
+    func pinnedPolicySurvivesRestart() throws {
+        // Submitted under a 4 s target; the warning at 50% was already announced before the restart.
+        var before = Harness(.with(Self.department("quick", answer: .seconds(4))))
+        let ticket = try before.open("r-1", to: "quick")
+        let warning = try #require(before.advance(by: .seconds(2)).records(.requestSLAWarning).first)
+        let snapshot = try #require(warning.sla)
+        #expect(snapshot.clocks.first?.passed == 1)
+
+        // The restarted broker's configuration now says 60 s; the request keeps its 4 s.
+        var after = Harness(.with(Self.department("quick", answer: .seconds(60))), clock: before.clock)
+        _ = after.advance(by: .milliseconds(500))
+        let restored = RecoveredRequest(
+            ticket: ticket, requestID: "r-1", department: "quick", priority: .normal, state: .queued, attempts: 0,
+            body: bytes("q"), submittedAt: TestClock.start, updatedAt: TestClock.start,
+            deadline: TestClock.start + .seconds(4), sla: snapshot)
+        #expect(Self.slaEvents(after.core.restore(open: [restored], finished: [], lastTicket: ticket, now: after.now)).isEmpty)
+        #expect(try after.status(ticket).info.clocks?.first?.targetMs == 4000)
+        // 75% at 3 s and the breach at 4 s after submission, not announced twice at 50%.
+        #expect(Self.slaEvents(after.advance(by: .milliseconds(499))).isEmpty)
+        #expect(Self.slaEvents(after.advance(by: .milliseconds(1))) == ["warning answer 75"])
+        #expect(Self.slaEvents(after.advance(by: .seconds(1))) == ["breach answer"])
+    }
+
+    @Test("a snapshot survives its JSON round trip")
+    func snapshotRoundTrip() throws {
+        let weekdays = Dictionary(uniqueKeysWithValues: (1...5).map { ($0, [BusinessCalendar.Interval(start: 9 * 60, end: 17 * 60)]) })
+        var policy = Self.department("claims", answer: .seconds(3600), firstResponse: .seconds(600),
+            escalation: .transfer(department: "billing"),
+            calendar: BusinessCalendar(timeZone: "America/Chicago", weekly: weekdays, holidays: ["2026-12-25"]))
+        policy.warnings = [0.5, 0.9]
+        var sla = RequestSLA(policy: policy.slaPolicy(for: .normal), startingAt: TestClock.start)
+        sla.clocks[0].stop(at: TestClock.start + .seconds(30), calendar: sla.policy.calendar)
+        let snapshot = SLASnapshot(sla)
+        let decoded = try JSONCoding.decode(SLASnapshot.self, from: JSONCoding.encode(snapshot))
+        #expect(decoded == snapshot)
+        let back = try #require(decoded.requestSLA)
+        #expect(back.policy == sla.policy)
+        #expect(back.clocks == sla.clocks)
+    }
 }

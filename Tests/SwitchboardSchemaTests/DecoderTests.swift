@@ -155,7 +155,8 @@ struct DecoderTests {
         }
         let agentLast = try #require(AgentCommand.allCases.max { $0.rawValue < $1.rawValue })
         let workerLast = try #require(WorkerCommand.allCases.max { $0.rawValue < $1.rawValue })
-        #expect(agentLast == .history)
+        #expect(agentLast == .info)
+        #expect(workerLast == .info)
         do {
             _ = try AgentMessage.decode([[agentLast.rawValue + 1]], direction: .toBroker)
             Issue.record("decoded")
@@ -169,6 +170,94 @@ struct DecoderTests {
         } catch {
             #expect(error.reason == "unknown-command")
             #expect(error.message.hasSuffix("0x01 READY to \(byte(workerLast.rawValue)) \(workerLast)"), "\(error.message)")
+        }
+    }
+
+    /// Pause and resume: NEEDS_INFO (worker → broker), QUESTION (broker → agent), INFO (agent → broker) and INFO
+    /// (broker → worker) are each a ticket and one opaque frame, held to the body limit under their own name.
+    @Test("NEEDS_INFO, QUESTION and INFO: the frames, the command bytes and the messages")
+    func pauseAndResumeFrames() throws {
+        #expect(WorkerCommand.needsInfo.rawValue == 0x0C && WorkerCommand.needsInfo.description == "NEEDS_INFO")
+        #expect(WorkerCommand.info.rawValue == 0x0D && WorkerCommand.info.description == "INFO")
+        #expect(AgentCommand.question.rawValue == 0x0A && AgentCommand.question.description == "QUESTION")
+        #expect(AgentCommand.info.rawValue == 0x0B && AgentCommand.info.description == "INFO")
+
+        let ticket = Array("T-1".utf8)
+        let question = Array("Which date of service?".utf8)
+        #expect(try Envelope.decodeToBroker([Signature.workerBytes, [0x0C], ticket, question][...]).message
+            == .worker(.needsInfo(ticket: "T-1", question: question)))
+        #expect(try Envelope.decodeToBroker([Signature.agentBytes, [0x0B], ticket, []][...]).message
+            == .agent(.info(ticket: "T-1", body: [])))
+        #expect(try AgentMessage.decode([[0x0A], ticket, question], direction: .fromBroker)
+            == .question(ticket: "T-1", body: question))
+        #expect(try WorkerMessage.decode([[0x0D], ticket, [0xFF]], direction: .fromBroker)
+            == .info(ticket: "T-1", body: [0xFF]))
+        #expect(WorkerMessage.needsInfo(ticket: "T-1", question: question).encode()
+            == [Signature.workerBytes, [0x0C], ticket, question])
+        #expect(AgentMessage.info(ticket: "T-1", body: question).encode() == [Signature.agentBytes, [0x0B], ticket, question])
+        #expect(AgentMessage.question(ticket: "T-1", body: question).command == .question)
+        #expect(WorkerMessage.info(ticket: "T-1", body: question).command == .info)
+
+        let needsInfo: [[UInt8]] = [Signature.workerBytes, [WorkerCommand.needsInfo.rawValue]]
+        #expect(throws: ProtocolError(.badRequest, "missing-frame", "NEEDS_INFO is missing frame 3 (ticket)")) {
+            try Envelope.decodeToBroker(needsInfo[...])
+        }
+        #expect(throws: ProtocolError(.badRequest, "missing-frame", "NEEDS_INFO is missing frame 4 (question)")) {
+            try Envelope.decodeToBroker((needsInfo + [ticket])[...])
+        }
+        #expect(throws: ProtocolError(.badRequest, "extra-frames", "NEEDS_INFO has 1 unexpected frame(s) after frame 4")) {
+            try Envelope.decodeToBroker((needsInfo + [ticket, question, question])[...])
+        }
+        #expect(reason(needsInfo + [[], question]) == "empty-ticket")
+        let info: [[UInt8]] = [Signature.agentBytes, [AgentCommand.info.rawValue]]
+        #expect(throws: ProtocolError(.badRequest, "missing-frame", "INFO is missing frame 4 (info)")) {
+            try Envelope.decodeToBroker((info + [ticket])[...])
+        }
+        #expect(throws: ProtocolError(.badRequest, "extra-frames", "INFO has 1 unexpected frame(s) after frame 4")) {
+            try Envelope.decodeToBroker((info + [ticket, [], []])[...])
+        }
+        // The broker never sends NEEDS_INFO, nor the agent's INFO.
+        #expect(throws: ProtocolError(.badRequest, "wrong-direction", "NEEDS_INFO (0x0c) is not sent by the broker")) {
+            try WorkerMessage.decode([[0x0C], ticket, question], direction: .fromBroker)
+        }
+        #expect(throws: ProtocolError(.badRequest, "wrong-direction", "INFO (0x0b) is not sent by the broker")) {
+            try AgentMessage.decode([[0x0B], ticket, question], direction: .fromBroker)
+        }
+    }
+
+    @Test("a question or info of exactly the body limit is taken; one byte more is 413 with its own reason",
+          arguments: [
+              (Signature.worker, WorkerCommand.needsInfo.rawValue, Direction.toBroker, "NEEDS_INFO", "question"),
+              (Signature.agent, AgentCommand.question.rawValue, Direction.fromBroker, "QUESTION", "question"),
+              (Signature.agent, AgentCommand.info.rawValue, Direction.toBroker, "INFO", "info"),
+              (Signature.worker, WorkerCommand.info.rawValue, Direction.fromBroker, "INFO", "info"),
+          ])
+    func pauseAndResumeLimits(signature: Signature, command: UInt8, direction: Direction, name: String, field: String)
+        throws
+    {
+        func decode(_ count: Int, limits: ProtocolLimits = .default) throws(ProtocolError) -> [UInt8] {
+            let frames: [[UInt8]] = [[command], Array("T-1".utf8), [UInt8](repeating: 0x78, count: count)]
+            let message: [[UInt8]]
+            switch signature {
+            case .agent: message = try AgentMessage.decode(frames[...], direction: direction, limits: limits).encode()
+            case .worker: message = try WorkerMessage.decode(frames[...], direction: direction, limits: limits).encode()
+            }
+            #expect(message[0] == signature.bytes && message[1] == [command])
+            return message[3]
+        }
+        let limit = ProtocolLimits.defaultMaxBodyBytes
+        #expect(try decode(limit).count == limit)
+        #expect(try decode(0).isEmpty, "may be empty")
+        #expect(throws: ProtocolError(.payloadTooLarge, "\(field)-too-large",
+            "\(name): \(field) is \(limit + 1) bytes; the limit is \(limit)")) {
+            try decode(limit + 1)
+        }
+        // It follows the configured body limit.
+        let small = ProtocolLimits(maxBodyBytes: 8)
+        #expect(try decode(8, limits: small).count == 8)
+        #expect(throws: ProtocolError(.payloadTooLarge, "\(field)-too-large",
+            "\(name): \(field) is 9 bytes; the limit is 8")) {
+            try decode(9, limits: small)
         }
     }
 
@@ -201,6 +290,8 @@ struct DecoderTests {
         (AgentCommand.accepted.rawValue, true, "ACCEPTED (0x02) is not sent by an agent"),
         (WorkerCommand.dispatch.rawValue, false, "DISPATCH (0x02) is not sent by a worker"),
         (WorkerCommand.error.rawValue, false, "ERROR (0x0b) is not sent by a worker"),
+        (AgentCommand.question.rawValue, true, "QUESTION (0x0a) is not sent by an agent"),
+        (WorkerCommand.info.rawValue, false, "INFO (0x0d) is not sent by a worker"),
     ])
     func wrongDirection(command: UInt8, agent: Bool, message: String) {
         let frames = [agent ? Signature.agentBytes : Signature.workerBytes, [command]]
@@ -255,23 +346,27 @@ struct DecoderTests {
     func valueRoundTrip() throws {
         let agentToBroker: [AgentMessage] = [
             .submit(requestID: "r", department: "d", priority: .low, body: []), .statusQuery(ticket: "T"),
-            .cancel(ticket: "T"), .heartbeat, .historyQuery(ticket: "T"),
+            .cancel(ticket: "T"), .heartbeat, .historyQuery(ticket: "T"), .info(ticket: "T", body: Array("x".utf8)),
+            .info(ticket: "T", body: []),
         ]
         let agentFromBroker: [AgentMessage] = [
             .accepted(requestID: "r", ticket: "T", status: .created), .answer(ticket: "T", body: [0, 255]),
             .update(ticket: "T", body: []), .status(ticket: "T", info: [], answer: [1]),
             .error(reference: "", status: .internalError, detail: Array("{}".utf8)), .heartbeat,
             .history(ticket: "T", info: Array("{}".utf8)), .history(ticket: "T", info: []),
+            .question(ticket: "T", body: [0, 255]), .question(ticket: "T", body: []),
         ]
         let workerToBroker: [WorkerMessage] = [
             .ready(info: Array("{}".utf8)), .accept(ticket: "T"), .answer(ticket: "T", body: [0]),
             .update(ticket: "T", body: []), .transfer(ticket: "T", department: "d", reason: ""),
             .reject(ticket: "T", reason: "no\nway"), .heartbeat, .disconnect,
+            .needsInfo(ticket: "T", question: [0, 255]), .needsInfo(ticket: "T", question: []),
         ]
         let workerFromBroker: [WorkerMessage] = [
             .dispatch(ticket: "T", department: "d", priority: .urgent, attempt: 999_999_999, body: []),
             .heartbeat, .disconnect, .cancel(ticket: "T"),
             .error(reference: "READY", status: .conflict, detail: []),
+            .info(ticket: "T", body: Array("2026-10-28".utf8)), .info(ticket: "T", body: []),
         ]
         for message in agentToBroker {
             #expect(try AgentMessage.decode(message.encode().dropFirst(), direction: .toBroker) == message)

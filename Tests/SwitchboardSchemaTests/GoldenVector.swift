@@ -30,6 +30,29 @@ enum GoldenVectors {
     }
 }
 
+/// `schemas/PROTOCOL.md`, read by the tests that keep it and the code in step.
+enum ProtocolDocument {
+    static func text() throws -> String {
+        try String(contentsOf: GoldenVectors.schemas.appendingPathComponent("PROTOCOL.md"), encoding: .utf8)
+    }
+
+    /// The lines of the section whose heading starts with `heading`, up to the next heading of any level.
+    static func section(_ heading: String) throws -> [Substring] {
+        let lines = try text().split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix(heading) }, "\(heading) in PROTOCOL.md")
+        let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("#") } ?? lines.endIndex
+        return Array(lines[start..<end])
+    }
+
+    /// The cells of each table row (`| a | b |` gives `["a", "b"]`), header and separator rows included.
+    static func rows(_ lines: [Substring]) -> [[String]] {
+        lines.filter { $0.hasPrefix("| ") }.map { line in
+            line.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+}
+
 /// A message that decodes and re-encodes to exactly its bytes.
 struct ValidVector: Decodable {
     var name: String

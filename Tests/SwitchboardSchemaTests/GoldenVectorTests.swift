@@ -44,6 +44,7 @@ struct GoldenVectorTests {
             #expect(status.ticket == ticket)
             #expect(JSONCoding.encode(status) == info)
             try checkClocks(status.clocks ?? [], vector: vector.name)
+            try checkWaiting(status, vector: vector.name)
         case let .agent(.history(ticket, info)):
             let history = try JSONCoding.decode(RequestHistory.self, from: info)
             #expect(history.ticket == ticket)
@@ -84,6 +85,19 @@ struct GoldenVectorTests {
         }
     }
 
+    /// A request waiting on the agent (PROTOCOL.md §8.1, Pausing): its worker still holds it, and none of its
+    /// clocks runs; a paused clock belongs to such a request and to no other.
+    private func checkWaiting(_ status: RequestStatus, vector: String) throws {
+        let clocks = status.clocks ?? []
+        if status.state == .waitingOnAgent {
+            #expect(status.worker != nil, "\(vector): the worker keeps holding a request waiting on the agent")
+            #expect(!clocks.contains { $0.state == .running }, "\(vector): no clock runs while waiting")
+            #expect(clocks.isEmpty || clocks.contains { $0.state == .paused }, "\(vector): paused clocks")
+        } else {
+            #expect(!clocks.contains { $0.state == .paused }, "\(vector): paused, but \(status.state.rawValue)")
+        }
+    }
+
     @Test("an invalid vector is refused with its status and reason", arguments: invalidFiles)
     func refused(file: String) throws {
         let vector = try GoldenVectors.load(InvalidVector.self, "invalid", file)
@@ -121,6 +135,15 @@ struct GoldenVectorTests {
         default:
             #expect(event.target == nil && event.threshold == nil && event.dueAt == nil, "\(vector.name)")
         }
+        // Pause and resume: the state after each, and the worker that holds the request throughout.
+        switch event.type {
+        case .requestWaitingOnAgent:
+            #expect(event.state == .waitingOnAgent && event.worker != nil, "\(vector.name)")
+        case .requestInfoReceived:
+            #expect(event.state == .accepted && event.worker != nil, "\(vector.name)")
+        default:
+            #expect(event.state != .waitingOnAgent || event.type == .requestUpdated, "\(vector.name)")
+        }
         if event.type == .requestEscalated, event.fromDepartment != nil {
             // An escalation by transfer: queued in the new department, offered to nobody yet, nobody holds it.
             #expect(event.department != event.fromDepartment, "\(vector.name)")
@@ -128,7 +151,7 @@ struct GoldenVectorTests {
         }
     }
 
-    @Test("every service-level event type has an event vector, and escalation both ways")
+    @Test("every service-level and pause event type has an event vector, and escalation both ways")
     func slaEventsHaveVectors() throws {
         var types: [EventType] = []
         var escalations: [EventRecord] = []
@@ -143,6 +166,9 @@ struct GoldenVectorTests {
         }
         #expect(escalations.contains { $0.fromDepartment != nil }, "an escalation by transfer")
         #expect(escalations.contains { $0.fromDepartment == nil }, "an escalation by raised priority")
+        for type in [EventType.requestWaitingOnAgent, .requestInfoReceived] {
+            #expect(types.contains(type), "no event vector of type \(type.rawValue)")
+        }
     }
 
     /// Every command of both sub-protocols, in every direction its decoder accepts, has a vector: a new
@@ -163,18 +189,19 @@ struct GoldenVectorTests {
                 needed.insert("SWBW01 \(name) \(command)")
             }
         }
-        #expect(needed.count == 25)
+        #expect(needed.count == 29)
         let missing = needed.subtracting(covered).sorted()
         #expect(missing.isEmpty, "commands without a vector: \(missing)")
         #expect(covered.subtracting(needed).isEmpty, "vectors for no command: \(covered.subtracting(needed).sorted())")
     }
 
-    @Test("a delimited message, a 202 and a 200 ACCEPTED, an answered STATUS, HISTORY and the SLA have vectors")
+    @Test("a delimited message, a 202 and a 200 ACCEPTED, an answered STATUS, HISTORY, the SLA and pausing have vectors")
     func specialCasesHaveVectors() {
         for name in [
             "agent-submit-delimited", "agent-accepted-201-delimited", "agent-accepted-200", "agent-accepted-201",
             "agent-accepted-202", "agent-status-answered", "agent-history-query", "agent-history",
             "agent-status-clocks", "agent-status-breached", "agent-history-escalated",
+            "agent-status-waiting-on-agent", "agent-error-not-waiting",
         ] {
             #expect(Self.validFiles.contains(name + ".json"), "\(name).json")
         }
@@ -184,15 +211,78 @@ struct GoldenVectorTests {
     /// (and the vectors) must change with it.
     @Test("commands travel in the directions PROTOCOL.md lists")
     func directionsMatchTheDocument() {
-        let agentToBroker: Set<AgentCommand> = [.submit, .status, .cancel, .heartbeat, .history]
-        let agentFromBroker: Set<AgentCommand> = [.accepted, .answer, .update, .status, .error, .heartbeat, .history]
+        let agentToBroker: Set<AgentCommand> = [.submit, .status, .cancel, .heartbeat, .history, .info]
+        let agentFromBroker: Set<AgentCommand> = [.accepted, .answer, .update, .status, .error, .heartbeat, .history,
+                                                  .question]
         let workerToBroker: Set<WorkerCommand> = [.ready, .accept, .answer, .update, .transfer, .reject, .heartbeat,
-                                                  .disconnect]
-        let workerFromBroker: Set<WorkerCommand> = [.dispatch, .heartbeat, .disconnect, .cancel, .error]
+                                                  .disconnect, .needsInfo]
+        let workerFromBroker: Set<WorkerCommand> = [.dispatch, .heartbeat, .disconnect, .cancel, .error, .info]
         #expect(Set(AgentCommand.allCases.filter { Self.travels(agent: $0, .toBroker) }) == agentToBroker)
         #expect(Set(AgentCommand.allCases.filter { Self.travels(agent: $0, .fromBroker) }) == agentFromBroker)
         #expect(Set(WorkerCommand.allCases.filter { Self.travels(worker: $0, .toBroker) }) == workerToBroker)
         #expect(Set(WorkerCommand.allCases.filter { Self.travels(worker: $0, .fromBroker) }) == workerFromBroker)
+    }
+
+    /// The command tables of PROTOCOL.md §5.1 and §6.1 have a row per command and direction the decoders take,
+    /// with its byte; §4.3 names the first and the last command of each sub-protocol.
+    @Test("PROTOCOL.md lists every command with its byte and direction, and the command ranges")
+    func commandTablesMatchTheDocument() throws {
+        func documented(_ heading: String, peer: String) throws -> Set<String> {
+            Set(try ProtocolDocument.rows(ProtocolDocument.section(heading)).compactMap { cells -> String? in
+                guard cells.count >= 3, cells[1].hasPrefix("`0x") else { return nil }
+                let direction = cells[2] == "both" ? "both" : cells[2] == "\(peer)→B" ? "to" : "from"
+                return "\(cells[0]) \(cells[1].dropFirst().dropLast()) \(direction)"
+            })
+        }
+        func hex(_ byte: UInt8) -> String { "0x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true) }
+        func rows(_ name: String, _ byte: UInt8, to: Bool, from: Bool) -> [String] {
+            to && from ? ["\(name) \(hex(byte)) both"]
+                : (to ? ["\(name) \(hex(byte)) to"] : []) + (from ? ["\(name) \(hex(byte)) from"] : [])
+        }
+        let agent = Set(AgentCommand.allCases.flatMap {
+            rows($0.description, $0.rawValue, to: Self.travels(agent: $0, .toBroker),
+                 from: Self.travels(agent: $0, .fromBroker))
+        })
+        let worker = Set(WorkerCommand.allCases.flatMap {
+            rows($0.description, $0.rawValue, to: Self.travels(worker: $0, .toBroker),
+                 from: Self.travels(worker: $0, .fromBroker))
+        })
+        // STATUS and HISTORY have a row per direction in the agent table (their frames differ); to the decoder
+        // they are one command that travels both ways.
+        let agentRows = try documented("### 5.1. ", peer: "A").map { row in
+            ["STATUS ", "HISTORY "].contains { row.hasPrefix($0) }
+                ? row.replacingOccurrences(of: #" (to|from)$"#, with: " both", options: .regularExpression) : row
+        }
+        #expect(Set(agentRows) == agent)
+        #expect(try documented("### 6.1. ", peer: "W") == worker)
+        #expect(agent.isSuperset(of: ["QUESTION 0x0A from", "INFO 0x0B to"]))
+        #expect(worker.isSuperset(of: ["NEEDS_INFO 0x0C to", "INFO 0x0D from"]))
+
+        // §4.3: "Agent commands run from `0x01` SUBMIT to `0x0B` INFO ..., worker commands from `0x01` READY to ..."
+        let ranges = try ProtocolDocument.section("### 4.3. ").joined(separator: " ")
+        let agentLast = try #require(AgentCommand.allCases.max { $0.rawValue < $1.rawValue })
+        let workerLast = try #require(WorkerCommand.allCases.max { $0.rawValue < $1.rawValue })
+        #expect(ranges.contains("`0x01` SUBMIT to `\(hex(agentLast.rawValue))` \(agentLast)"), "\(ranges)")
+        #expect(ranges.contains("`0x01` READY to `\(hex(workerLast.rawValue))` \(workerLast)"), "\(ranges)")
+    }
+
+    /// Every reason a vector expects, and every reason of an ERROR vector, is in PROTOCOL.md §11.
+    @Test("PROTOCOL.md §11 lists every reason of the vectors")
+    func reasonsAreDocumented() throws {
+        let section = try ProtocolDocument.section("## 11. ").joined(separator: "\n")
+        var reasons = Set<String>()
+        for file in Self.invalidFiles {
+            reasons.insert(try GoldenVectors.load(InvalidVector.self, "invalid", file).expect.error)
+        }
+        for file in Self.validFiles {
+            let vector = try GoldenVectors.load(ValidVector.self, "", file)
+            guard vector.command == "ERROR", let json = vector.framesHex.last else { continue }
+            reasons.insert(try JSONCoding.decode(ErrorDetail.self, from: Hex.decode(json)).error)
+        }
+        #expect(reasons.isSuperset(of: ["not-waiting", "question-too-large", "info-too-large"]))
+        for reason in reasons.sorted() {
+            #expect(section.contains("`\(reason)`"), "\(reason) is not in PROTOCOL.md §11")
+        }
     }
 
     /// Whether the decoder takes this command in this direction (anything but `wrong-direction`).

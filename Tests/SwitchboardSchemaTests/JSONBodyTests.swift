@@ -210,6 +210,20 @@ struct JSONCodingTests {
         #expect(try JSONCoding.decode(EventRecord.self, from: bytes) == Self.event)
     }
 
+    @Test("RequestState: waiting_on_agent is a state of its own, not final; the final states are the three")
+    func requestStates() throws {
+        #expect(RequestState.waitingOnAgent.rawValue == "waiting_on_agent")
+        #expect(!RequestState.waitingOnAgent.isFinal)
+        #expect(Set(RequestState.allCases.filter(\.isFinal)) == [.answered, .cancelled, .deadLettered])
+        #expect(try JSONCoding.decode(RequestState.self, from: Array(#""waiting_on_agent""#.utf8)) == .waitingOnAgent)
+        #expect(JSONCoding.encode(RequestState.waitingOnAgent) == Array(#""waiting_on_agent""#.utf8))
+        #expect(throws: (any Error).self) {
+            try JSONCoding.decode(RequestState.self, from: Array(#""waitingOnAgent""#.utf8))
+        }
+        #expect(EventType.requestWaitingOnAgent.topic == Array("request.waiting_on_agent".utf8))
+        #expect(EventType.requestInfoReceived.topic == Array("request.info_received".utf8))
+    }
+
     @Test("ErrorDetail from a ProtocolError")
     func errorDetail() throws {
         let error = ProtocolError(.payloadTooLarge, "body-too-large", "SUBMIT: body is 9 bytes; the limit is 8")
@@ -311,17 +325,11 @@ struct SchemaFileTests {
         #expect(try enumValues(schema, "target") == Set(SLATarget.allCases.map(\.rawValue)))
     }
 
-    /// PROTOCOL.md §13 has a row per event type, and §8.1 a row per clock: a type or clock added to the code
-    /// and not to the document (or the other way round) fails here.
-    @Test("PROTOCOL.md lists every event type and every clock")
+    /// PROTOCOL.md §13 has a row per event type, §8.1 a row per clock and §8 a row per state (saying whether it
+    /// is final): a type, clock or state added to the code and not to the document (or the other way round)
+    /// fails here.
+    @Test("PROTOCOL.md lists every event type, every clock and every state")
     func protocolDocument() throws {
-        let text = try String(contentsOf: GoldenVectors.schemas.appendingPathComponent("PROTOCOL.md"), encoding: .utf8)
-        func section(_ heading: String) throws -> [Substring] {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            let start = try #require(lines.firstIndex { $0.hasPrefix(heading) }, "\(heading) in PROTOCOL.md")
-            let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("#") } ?? lines.endIndex
-            return Array(lines[start..<end])
-        }
         /// The first cell of each table row that starts with a code span: `| `request.submitted` | ...`.
         func rows(_ lines: [Substring]) -> Set<String> {
             Set(lines.compactMap { line -> String? in
@@ -329,11 +337,20 @@ struct SchemaFileTests {
                 return line.dropFirst(3).prefix { $0 != "`" }.description
             })
         }
-        let events = try section("## 13. ")
+        let events = try ProtocolDocument.section("## 13. ")
         #expect(rows(events).filter { $0.contains(".") } == Set(EventType.allCases.map(\.rawValue)))
         // The SLA fields table of §13.
         #expect(rows(events).filter { !$0.contains(".") } == Set(["target", "threshold", "due_at"]))
-        #expect(rows(try section("### 8.1. Service levels")) == Set(SLATarget.allCases.map(\.rawValue)))
+        #expect(rows(try ProtocolDocument.section("### 8.1. Service levels")) == Set(SLATarget.allCases.map(\.rawValue)))
+
+        // §8: | `waiting_on_agent` | meaning | no |
+        let states = ProtocolDocument.rows(try ProtocolDocument.section("## 8. Request lifecycle"))
+            .filter { $0.first?.hasPrefix("`") == true }
+            .map { ($0[0].trimmingCharacters(in: ["`"]), $0.last == "yes") }
+        #expect(states.map(\.0).sorted() == RequestState.allCases.map(\.rawValue).sorted())
+        for (name, final) in states {
+            #expect(RequestState(rawValue: name)?.isFinal == final, "\(name) in PROTOCOL.md §8")
+        }
     }
 
     static let schemaFiles = [

@@ -99,8 +99,41 @@ struct LedgerReadTests {
             ])
             try ledger.apply(Changes.answered(ticket(3), requestID: "r-3", at: 3))
             #expect(try ledger.countsByState() == [
-                .queued: 2, .offered: 1, .accepted: 0, .answered: 1, .cancelled: 0, .deadLettered: 0,
+                .queued: 2, .offered: 1, .accepted: 0, .waitingOnAgent: 0, .answered: 1, .cancelled: 0, .deadLettered: 0,
             ])
+        }
+    }
+}
+
+@Suite("The ledger keeps each request's service-level state")
+struct LedgerSLATests {
+    static var snapshot: SLASnapshot {
+        SLASnapshot(
+            targets: ["answer": 4000, "first_response": 1000], warnings: [0.5, 0.75],
+            calendar: .init(timeZone: "America/Chicago", weekly: ["1": [[540, 1020]]], holidays: ["2026-12-25"]),
+            escalation: "transfer", escalationDepartment: "billing",
+            clocks: [
+                .init(target: .firstResponse, budgetMs: 1000, usedMs: 300, runningSince: nil, passed: 0, outcome: "met", stopped: true),
+                .init(target: .answer, budgetMs: 4000, usedMs: 0, runningSince: 1_767_225_600_000, passed: 1, outcome: nil, stopped: false),
+            ])
+    }
+
+    @Test("the snapshot of the last change is read back with the request, open or not", arguments: Backend.allCases)
+    func snapshotRoundTrip(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            var submitted = Changes.submitted("T-0000000000001", requestID: "r-1", at: 0)
+            submitted.sla = Self.snapshot
+            try ledger.apply([submitted])
+            #expect(try ledger.openRequests().first?.sla == Self.snapshot)
+
+            var later = Self.snapshot
+            later.clocks[1].passed = 2
+            var warned = Changes.request(.requestOffered, "T-0000000000001", at: 5, state: .offered, attempt: 1, worker: "w1")
+            warned.sla = later
+            // A change without a snapshot leaves the stored one as it was.
+            let plain = Changes.request(.requestAccepted, "T-0000000000001", at: 6, state: .accepted, attempt: 1, worker: "w1")
+            try ledger.apply([warned, plain])
+            #expect(try ledger.request(ticket: "T-0000000000001")?.sla == later)
         }
     }
 }

@@ -21,11 +21,13 @@ WORKER = b"SWBW01"
 
 AGENT_COMMANDS = {
     "SUBMIT": 0x01, "ACCEPTED": 0x02, "ANSWER": 0x03, "UPDATE": 0x04,
-    "STATUS": 0x05, "CANCEL": 0x06, "ERROR": 0x07, "HEARTBEAT": 0x08, "HISTORY": 0x09,
+    "STATUS": 0x05, "CANCEL": 0x06, "ERROR": 0x07, "HEARTBEAT": 0x08, "HISTORY": 0x09, "QUESTION": 0x0A,
+    "INFO": 0x0B,
 }
 WORKER_COMMANDS = {
     "READY": 0x01, "DISPATCH": 0x02, "ACCEPT": 0x03, "ANSWER": 0x04, "UPDATE": 0x05, "TRANSFER": 0x06,
-    "REJECT": 0x07, "HEARTBEAT": 0x08, "DISCONNECT": 0x09, "CANCEL": 0x0A, "ERROR": 0x0B,
+    "REJECT": 0x07, "HEARTBEAT": 0x08, "DISCONNECT": 0x09, "CANCEL": 0x0A, "ERROR": 0x0B, "NEEDS_INFO": 0x0C,
+    "INFO": 0x0D,
 }
 
 # Tickets as TicketIssuer makes them: "T-" and 13 Crockford base-32 digits of (milliseconds << 16 | sequence).
@@ -184,6 +186,29 @@ STATUS_CLOCKS = {
     "updated_at": iso(UPDATE_MS), "updates": 1, "worker": "claims-bot-1",
 }
 
+# Pause and resume: claims-bot-1, holding the request, asks the agent for more (NEEDS_INFO) 2 minutes after
+# submission; the agent answers (INFO) 10 minutes later. The question and the reply are opaque to the broker.
+CLAIM_QUESTION_BACK = js({"need": "date_of_service", "question": "Which date of service does the member mean?"})
+CLAIM_INFO = js({"date_of_service": "2026-10-28"})
+NEEDS_INFO_MS = SUBMITTED_MS + 2 * MINUTE
+INFO_MS = NEEDS_INFO_MS + 10 * MINUTE
+# STATUS while it waits on the agent, asked at 11:15:00.000, in the department of STATUS_CLOCKS (first response
+# 15 min, answer 4 h, update 1 h): NEEDS_INFO was the first response (met); the answer and update clocks are
+# paused at what they had counted when it came, with no due time; deadline is as computed at submission.
+WAITING_ASKED_MS = NEEDS_INFO_MS + 6 * MINUTE + 19_877
+assert iso(WAITING_ASKED_MS) == "2026-11-18T11:15:00.000Z"
+STATUS_WAITING = {
+    "attempts": 1,
+    "clocks": [
+        clock("first_response", 15 * MINUTE, NEEDS_INFO_MS - SUBMITTED_MS, "met"),
+        clock("answer", ANSWER_4H, NEEDS_INFO_MS - SUBMITTED_MS, "paused"),
+        clock("update", HOUR, NEEDS_INFO_MS - SUBMITTED_MS, "paused"),
+    ],
+    "deadline": iso(SUBMITTED_MS + ANSWER_4H), "department": "claims", "priority": "normal",
+    "request_id": REQUEST_ID, "state": "waiting_on_agent", "submitted_at": iso(SUBMITTED_MS), "ticket": TICKET,
+    "updated_at": iso(NEEDS_INFO_MS), "updates": 0, "worker": "claims-bot-1",
+}
+
 # The end-to-end case of the SLA engine: a department (eligibility here) with a 2-second answer target and no
 # worker, asked 3 s after submission. The clock has breached and still runs: 1 s overdue, due_at in the past.
 ANSWER_2S = 2 * SECOND
@@ -267,6 +292,10 @@ def build_valid():
           "to_broker", "HEARTBEAT", agent("HEARTBEAT"))
     valid("agent-history-query", "An agent asks for a ticket's recorded history.", "to_broker", "HISTORY",
           agent("HISTORY", TICKET))
+    valid("agent-info",
+          "The agent answers the department's QUESTION; the request is accepted again and its clocks resume. The "
+          "broker replies STATUS.",
+          "to_broker", "INFO", agent("INFO", TICKET, CLAIM_INFO))
 
     # Broker → agent.
     valid("agent-accepted-201", "A new request is durable and a worker of its department is connected.",
@@ -282,6 +311,14 @@ def build_valid():
           agent("ANSWER", TICKET, CLAIM_ANSWER))
     valid("agent-update", "An interim update from the department.", "from_broker", "UPDATE",
           agent("UPDATE", TICKET, "Looking into it; the claim is with the adjuster."))
+    valid("agent-question",
+          "The worker holding the request needs more information: its NEEDS_INFO question, pushed to the agent. "
+          "The request waits on the agent, its clocks paused.",
+          "from_broker", "QUESTION", agent("QUESTION", TICKET, CLAIM_QUESTION_BACK))
+    valid("agent-status-waiting-on-agent",
+          "STATUS of a request waiting on the agent: the first response met by the NEEDS_INFO, the answer and "
+          "update clocks paused (no due time).",
+          "from_broker", "STATUS", agent("STATUS", TICKET, js(STATUS_WAITING)), payload=(3, "status.schema.json"))
     valid("agent-status-queued", "STATUS of a queued request (no worker holds it): no answer frame.",
           "from_broker", "STATUS", agent("STATUS", TICKET, js(STATUS_QUEUED_NO_WORKER)),
           payload=(3, "status.schema.json"))
@@ -342,6 +379,13 @@ def build_valid():
           agent("ERROR", "", "400", js({
               "error": "missing-frame", "message": "SUBMIT is missing frame 5 (priority)", "status": 400})),
           payload=(4, "error.schema.json"))
+    valid("agent-error-not-waiting", "INFO for a request that is not waiting on the agent: 409.", "from_broker",
+          "ERROR",
+          agent("ERROR", TICKET, "409", js({
+              "error": "not-waiting",
+              "message": f"ticket {TICKET} is not waiting on the agent (it is accepted)",
+              "request_id": REQUEST_ID, "status": 409, "ticket": TICKET})),
+          payload=(4, "error.schema.json"))
     valid("agent-heartbeat-from-broker", "The broker's HEARTBEAT, the answer to an agent's HEARTBEAT.",
           "from_broker", "HEARTBEAT", agent("HEARTBEAT"))
 
@@ -362,6 +406,10 @@ def build_valid():
           worker("TRANSFER", TICKET, "eligibility", "coverage must be confirmed before the claim can be discussed"))
     valid("worker-reject", "The worker refuses the request; it is dead-lettered and the agent gets 422.",
           "to_broker", "REJECT", worker("REJECT", TICKET, "member is not covered by this plan"))
+    valid("worker-needs-info",
+          "The worker asks the agent for more information: the request waits on the agent, its clocks pause, and "
+          "the worker keeps holding it.",
+          "to_broker", "NEEDS_INFO", worker("NEEDS_INFO", TICKET, CLAIM_QUESTION_BACK))
     valid("worker-heartbeat-to-broker", "A worker's keep-alive.", "to_broker", "HEARTBEAT", worker("HEARTBEAT"))
     valid("worker-disconnect-to-broker", "The worker leaves; what it held goes back to the queues.", "to_broker",
           "DISCONNECT", worker("DISCONNECT"))
@@ -376,6 +424,8 @@ def build_valid():
     valid("worker-disconnect-from-broker",
           "The broker does not know this worker (or is shutting down): reconnect and send READY.",
           "from_broker", "DISCONNECT", worker("DISCONNECT"))
+    valid("worker-info", "The agent's reply to the worker's NEEDS_INFO, byte for byte; the request is accepted again.",
+          "from_broker", "INFO", worker("INFO", TICKET, CLAIM_INFO))
     valid("worker-cancel", "Stop working on a ticket: the agent cancelled it, or the offer timed out.",
           "from_broker", "CANCEL", worker("CANCEL", TICKET))
     valid("worker-error-not-held", "A command for a ticket this worker does not hold: 409.", "from_broker", "ERROR",
@@ -423,16 +473,16 @@ def build_invalid():
     # Command frame.
     invalid("agent-missing-command", "The signature alone.", "to_broker", [AGENT], 400, "missing-command")
     invalid("worker-missing-command", "The signature alone.", "to_broker", [WORKER], 400, "missing-command")
-    invalid("agent-unknown-command", "Command 0x0A does not exist in the agent sub-protocol.", "to_broker",
-            [AGENT, b"\x0a"], 400, "unknown-command")
+    invalid("agent-unknown-command", "Command 0x0C does not exist in the agent sub-protocol (the last is 0x0B INFO).",
+            "to_broker", [AGENT, b"\x0c"], 400, "unknown-command")
     invalid("agent-command-zero", "Command 0x00 does not exist.", "to_broker", [AGENT, b"\x00"], 400,
             "unknown-command")
     invalid("agent-command-two-bytes", "Commands are exactly one byte.", "to_broker",
             [AGENT, b"\x01\x00", REQUEST_ID, "claims", "normal", "hello"], 400, "unknown-command")
     invalid("agent-command-ascii", "Commands are bytes, not ASCII digits.", "to_broker", [AGENT, b"1"], 400,
             "unknown-command")
-    invalid("worker-unknown-command", "Command 0x0C does not exist in the worker sub-protocol.", "to_broker",
-            [WORKER, b"\x0c"], 400, "unknown-command")
+    invalid("worker-unknown-command", "Command 0x0E does not exist in the worker sub-protocol (the last is 0x0D INFO).",
+            "to_broker", [WORKER, b"\x0e"], 400, "unknown-command")
     invalid("agent-sends-accepted", "ACCEPTED is sent by the broker, never by an agent.", "to_broker",
             agent("ACCEPTED", REQUEST_ID, TICKET, "201"), 400, "wrong-direction")
     invalid("agent-sends-answer", "ANSWER in the agent sub-protocol is sent by the broker only.", "to_broker",
@@ -441,6 +491,14 @@ def build_invalid():
             worker("DISPATCH", TICKET, "claims", "normal", "1", "hi"), 400, "wrong-direction")
     invalid("worker-sends-error", "Workers do not send ERROR; they REJECT a request.", "to_broker",
             worker("ERROR", TICKET, "400", js({"error": "x", "message": "x", "status": 400})), 400, "wrong-direction")
+    invalid("agent-sends-question", "QUESTION is sent by the broker; an agent replies with INFO.", "to_broker",
+            agent("QUESTION", TICKET, "which date?"), 400, "wrong-direction")
+    invalid("broker-sends-agent-info", "The agent sub-protocol's INFO is the agent's reply; the broker never sends it.",
+            "from_broker", agent("INFO", TICKET, "2026-10-28"), 400, "wrong-direction")
+    invalid("worker-sends-info", "The worker sub-protocol's INFO is the broker's; a worker asks with NEEDS_INFO.",
+            "to_broker", worker("INFO", TICKET, "2026-10-28"), 400, "wrong-direction")
+    invalid("broker-sends-needs-info", "NEEDS_INFO is sent by a worker, never by the broker.", "from_broker",
+            worker("NEEDS_INFO", TICKET, "which date?"), 400, "wrong-direction")
     invalid("broker-sends-submit", "A broker never sends SUBMIT.", "from_broker", submit, 400, "wrong-direction")
     invalid("broker-sends-ready", "A broker never sends READY.", "from_broker",
             worker("READY", js({"credit": 1, "departments": ["claims"]})), 400, "wrong-direction")
@@ -466,6 +524,21 @@ def build_invalid():
             worker("ACCEPT", TICKET, "now"), 400, "extra-frames")
     invalid("worker-transfer-missing-reason", "TRANSFER without its reason frame.", "to_broker",
             worker("TRANSFER", TICKET, "eligibility"), 400, "missing-frame")
+    invalid("worker-needs-info-missing-question",
+            "NEEDS_INFO without its question frame (send an empty frame for an empty question).", "to_broker",
+            worker("NEEDS_INFO", TICKET), 400, "missing-frame")
+    invalid("worker-needs-info-extra-frame", "NEEDS_INFO with a second question frame: the question is one frame.",
+            "to_broker", worker("NEEDS_INFO", TICKET, "which date?", "and which provider?"), 400, "extra-frames")
+    invalid("worker-needs-info-empty-ticket", "NEEDS_INFO with an empty ticket.", "to_broker",
+            worker("NEEDS_INFO", "", "which date?"), 400, "empty-ticket")
+    invalid("agent-info-missing-info", "INFO without its info frame (send an empty frame for an empty reply).",
+            "to_broker", agent("INFO", TICKET), 400, "missing-frame")
+    invalid("agent-info-extra-frame", "INFO with a second info frame: the reply is one frame.", "to_broker",
+            agent("INFO", TICKET, "2026-10-28", "at St. Mary's"), 400, "extra-frames")
+    invalid("agent-question-missing-question", "QUESTION from the broker without its question frame.",
+            "from_broker", agent("QUESTION", TICKET), 400, "missing-frame")
+    invalid("worker-info-extra-frame", "INFO to a worker carries the ticket and the reply only.", "from_broker",
+            worker("INFO", TICKET, "2026-10-28", "more"), 400, "extra-frames")
     invalid("worker-disconnect-extra-frame", "DISCONNECT has no frames after the command.", "to_broker",
             worker("DISCONNECT", "bye"), 400, "extra-frames")
 
@@ -551,6 +624,18 @@ def build_invalid():
     invalid("worker-reject-reason-too-large", "A reason one byte over the default body limit.", "to_broker",
             worker("REJECT", TICKET, ""), 413, "reason-too-large",
             body_repeat={"frame": 3, "byte": "78", "count": 1048577})
+    invalid("worker-needs-info-question-too-large", "A NEEDS_INFO question one byte over the default body limit.",
+            "to_broker", worker("NEEDS_INFO", TICKET, ""), 413, "question-too-large",
+            body_repeat={"frame": 3, "byte": "78", "count": 1048577})
+    invalid("agent-info-too-large", "An agent's INFO reply one byte over the default body limit.", "to_broker",
+            agent("INFO", TICKET, ""), 413, "info-too-large",
+            body_repeat={"frame": 3, "byte": "78", "count": 1048577})
+    invalid("agent-question-too-large", "A QUESTION from the broker one byte over the default body limit.",
+            "from_broker", agent("QUESTION", TICKET, ""), 413, "question-too-large",
+            body_repeat={"frame": 3, "byte": "78", "count": 1048577})
+    invalid("worker-info-too-large", "An INFO to a worker one byte over the default body limit.", "from_broker",
+            worker("INFO", TICKET, ""), 413, "info-too-large",
+            body_repeat={"frame": 3, "byte": "78", "count": 1048577})
     invalid("worker-ready-too-large", "A READY JSON frame one byte over the 64 KiB metadata limit.", "to_broker",
             worker("READY", ""), 413, "ready-too-large",
             body_repeat={"frame": 2, "byte": "20", "count": 65537})
@@ -631,6 +716,24 @@ def build_events():
                       "priority": "normal", "reason": "request already answered", "request_id": REQUEST_ID,
                       "sequence": 52, "state": "answered", "ticket": TICKET, "type": "request.duplicate_answer",
                       "worker": "claims-bot-2"},
+        },
+        {
+            "name": "event-request-waiting-on-agent",
+            "description": "claims-bot-1 asked the agent for more information (NEEDS_INFO): the request waits on the "
+                           "agent and its clocks pause. The question is never in the event.",
+            "topic": "request.waiting_on_agent",
+            "event": {"at": iso(NEEDS_INFO_MS), "attempt": 1, "department": "claims", "priority": "normal",
+                      "request_id": REQUEST_ID, "sequence": 43, "state": "waiting_on_agent", "ticket": TICKET,
+                      "type": "request.waiting_on_agent", "worker": "claims-bot-1"},
+        },
+        {
+            "name": "event-request-info-received",
+            "description": "The agent answered (INFO): the request is accepted again, its clocks resume, and the "
+                           "reply went to claims-bot-1. The reply is never in the event.",
+            "topic": "request.info_received",
+            "event": {"at": iso(INFO_MS), "attempt": 1, "department": "claims", "priority": "normal",
+                      "request_id": REQUEST_ID, "sequence": 44, "state": "accepted", "ticket": TICKET,
+                      "type": "request.info_received", "worker": "claims-bot-1"},
         },
         {
             "name": "event-request-sla-warning",
@@ -721,6 +824,10 @@ def main():
         # target, threshold and due_at: on the SLA events exactly as PROTOCOL.md §13 lists them, nowhere else.
         assert sla_fields.get(event["topic"], set()) == {"target", "threshold", "due_at"} & event["event"].keys(), \
             event["name"]
+        # Pause and resume (PROTOCOL.md §8, §13): the state after each, and a worker, which holds the request.
+        pause_state = {"request.waiting_on_agent": "waiting_on_agent", "request.info_received": "accepted"}
+        if event["topic"] in pause_state:
+            assert event["event"]["state"] == pause_state[event["topic"]] and "worker" in event["event"], event["name"]
         check(event["event"], "event.schema.json")
 
     for vector in VALID:

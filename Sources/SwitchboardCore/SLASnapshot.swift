@@ -1,0 +1,135 @@
+import SwitchboardSchema
+
+/// A request's pinned service-level policy and clock states, in a form the ledger stores (as JSON) and
+/// recovery reads back, so that a restart neither changes the policy of an open request nor its clocks.
+public struct SLASnapshot: Codable, Sendable, Equatable {
+    public struct Calendar: Codable, Sendable, Equatable {
+        public var timeZone: String
+        /// Weekday (1 = Monday) → open intervals as [start, end] minutes since local midnight.
+        public var weekly: [String: [[Int]]]
+        public var holidays: [String]
+
+        public init(timeZone: String, weekly: [String: [[Int]]], holidays: [String]) {
+            self.timeZone = timeZone
+            self.weekly = weekly
+            self.holidays = holidays
+        }
+    }
+
+    public struct Clock: Codable, Sendable, Equatable {
+        public var target: SLATarget
+        public var budgetMs: Int64
+        public var usedMs: Int64
+        public var runningSince: Int64?
+        public var passed: Int
+        public var outcome: String?
+        public var stopped: Bool
+
+        public init(
+            target: SLATarget, budgetMs: Int64, usedMs: Int64, runningSince: Int64?, passed: Int, outcome: String?,
+            stopped: Bool
+        ) {
+            self.target = target
+            self.budgetMs = budgetMs
+            self.usedMs = usedMs
+            self.runningSince = runningSince
+            self.passed = passed
+            self.outcome = outcome
+            self.stopped = stopped
+        }
+    }
+
+    /// Target → milliseconds of open time.
+    public var targets: [String: Int64]
+    public var warnings: [Double]
+    /// nil for 24x7.
+    public var calendar: Calendar?
+    /// `notify`, `raise_priority` or `transfer`.
+    public var escalation: String
+    public var escalationDepartment: String?
+    public var clocks: [Clock]
+
+    public init(
+        targets: [String: Int64], warnings: [Double], calendar: Calendar?, escalation: String,
+        escalationDepartment: String?, clocks: [Clock]
+    ) {
+        self.targets = targets
+        self.warnings = warnings
+        self.calendar = calendar
+        self.escalation = escalation
+        self.escalationDepartment = escalationDepartment
+        self.clocks = clocks
+    }
+}
+
+extension SLASnapshot {
+    init(_ sla: RequestSLA) {
+        let policy = sla.policy
+        targets = Dictionary(uniqueKeysWithValues: policy.targets.map { ($0.key.rawValue, $0.value.milliseconds) })
+        warnings = policy.warnings
+        calendar = policy.calendar.isAlways ? nil : Calendar(
+            timeZone: policy.calendar.timeZone,
+            weekly: Dictionary(uniqueKeysWithValues: policy.calendar.weekly.map { day, intervals in
+                (String(day), intervals.map { [$0.start, $0.end] })
+            }),
+            holidays: policy.calendar.holidays.sorted())
+        switch policy.escalation {
+        case .notify:
+            escalation = "notify"
+            escalationDepartment = nil
+        case .raisePriority:
+            escalation = "raise_priority"
+            escalationDepartment = nil
+        case .transfer(let department):
+            escalation = "transfer"
+            escalationDepartment = department
+        }
+        clocks = sla.clocks.map { clock in
+            Clock(
+                target: clock.target, budgetMs: clock.budget.milliseconds, usedMs: clock.used.milliseconds,
+                runningSince: clock.runningSince?.rawValue, passed: clock.passed, outcome: clock.outcome?.rawValue,
+                stopped: clock.stopped)
+        }
+    }
+
+    /// The policy and clocks again; nil if the snapshot names something this version does not know.
+    var requestSLA: RequestSLA? {
+        var policyTargets: [SLATarget: Duration] = [:]
+        for (name, milliseconds) in targets {
+            guard let target = SLATarget(rawValue: name) else { return nil }
+            policyTargets[target] = .milliseconds(milliseconds)
+        }
+        let businessCalendar: BusinessCalendar
+        if let calendar {
+            var weekly: [Int: [BusinessCalendar.Interval]] = [:]
+            for (day, intervals) in calendar.weekly {
+                guard let weekday = Int(day), intervals.allSatisfy({ $0.count == 2 }) else { return nil }
+                weekly[weekday] = intervals.map { BusinessCalendar.Interval(start: $0[0], end: $0[1]) }
+            }
+            businessCalendar = BusinessCalendar(timeZone: calendar.timeZone, weekly: weekly, holidays: Set(calendar.holidays))
+        } else {
+            businessCalendar = .always
+        }
+        let policyEscalation: Escalation
+        switch escalation {
+        case "raise_priority": policyEscalation = .raisePriority
+        case "transfer":
+            guard let escalationDepartment else { return nil }
+            policyEscalation = .transfer(department: escalationDepartment)
+        default: policyEscalation = .notify
+        }
+        let policy = SLAPolicy(
+            targets: policyTargets, warnings: warnings, calendar: businessCalendar, escalation: policyEscalation)
+        var restored = RequestSLA(policy: policy, startingAt: Timestamp(milliseconds: 0))
+        restored.clocks = clocks.map { stored in
+            var clock = SLAClock(target: stored.target, budget: .milliseconds(stored.budgetMs), startingAt: .init(milliseconds: 0))
+            clock.used = .milliseconds(stored.usedMs)
+            clock.runningSince = stored.runningSince.map { Timestamp(milliseconds: $0) }
+            clock.passed = stored.passed
+            clock.outcome = stored.outcome.flatMap(SLAClock.Outcome.init(rawValue:))
+            clock.stopped = stored.stopped
+            return clock
+        }
+        return restored
+    }
+}
