@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardClient", "SwitchboardSchema", "ZeroMQ",
+                "SwitchboardClient", "SwitchboardSchema", "SwitchboardStore", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

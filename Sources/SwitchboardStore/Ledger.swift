@@ -60,6 +60,31 @@ public final class Ledger: Sendable {
         self.lock = lock
     }
 
+    /// Opens an existing ledger for reading only (reports, from another process while the daemon runs): no
+    /// lock, no migrations, no writes. Throws if there is no ledger there or it cannot be read.
+    public init(readingFrom directory: String) throws(LedgerError) {
+        let directory = directory.isEmpty ? "." : directory
+        let path = (directory.hasSuffix("/") ? directory : directory + "/") + Ledger.fileName
+        do {
+            var configuration = Ledger.configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let known = try queue.read { db in try LedgerSchema.migrator.appliedIdentifiers(db) }
+            guard known.contains("v1: requests and events") else {
+                throw LedgerError(path: path, reason: "no ledger here (its tables are missing); check the data directory")
+            }
+            self.writer = queue
+        } catch let error as LedgerError {
+            throw error
+        } catch let error as DatabaseError {
+            throw LedgerError.database(path, error)
+        } catch {
+            throw LedgerError(path: path, reason: "cannot read the ledger: \(error)")
+        }
+        self.path = path
+        self.lock = nil
+    }
+
     /// A fresh ledger in memory, for tests: no file, no lock.
     public init(inMemoryForTesting: ()) throws {
         let queue = try DatabaseQueue(configuration: Ledger.configuration())

@@ -130,6 +130,7 @@ extension StatusPrinter {
     static func duration(_ milliseconds: Int64) -> String {
         let seconds = milliseconds / 1000
         switch seconds {
+        case _ where milliseconds < 1000: return "\(milliseconds)ms"
         case ..<60: return String(format: "%.1fs", Double(milliseconds) / 1000)
         case ..<3600: return "\(seconds / 60)m \(seconds % 60)s"
         case ..<86_400: return "\(seconds / 3600)h \(seconds % 3600 / 60)m"

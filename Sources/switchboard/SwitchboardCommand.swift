@@ -12,7 +12,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
             Every subcommand takes --endpoint (default tcp://127.0.0.1:5570, or $SWITCHBOARD_ENDPOINT).
             Exit codes: 0 success, 1 the request failed or was refused, 3 timed out, 64 bad usage.
             """,
-        subcommands: [Ask.self, Status.self, Cancel.self, Reply.self, Events.self, Serve.self])
+        subcommands: [Ask.self, Status.self, Cancel.self, Reply.self, Events.self, Serve.self, SLA.self])
 }
 
 /// Options every subcommand that talks to the broker's request endpoint shares.

@@ -137,3 +137,48 @@ struct LedgerSLATests {
         }
     }
 }
+
+@Suite("SLA report")
+struct LedgerSLAReportTests {
+    /// An answered request whose answer clock used `usedMs` of a 1 s target.
+    static func answered(_ index: Int64, department: String = "claims", usedMs: Int64) -> [Change] {
+        var submitted = Changes.submitted(ticket(index), requestID: "r-\(index)", at: index, department: department)
+        var answer = Changes.request(.requestAnswered, ticket(index), at: index + 1, state: .answered, attempt: 1, worker: "w1")
+        answer.department = department
+        answer.sla = SLASnapshot(
+            targets: ["answer": 1000], warnings: [0.5], calendar: nil, escalation: "notify", escalationDepartment: nil,
+            clocks: [.init(target: .answer, budgetMs: 1000, usedMs: usedMs, runningSince: nil, passed: usedMs > 1000 ? 2 : 0,
+                           outcome: usedMs > 1000 ? "breached" : "met", stopped: true)])
+        submitted.sla = answer.sla
+        return [submitted, answer]
+    }
+
+    @Test("share met, breaches and the median and 90th percentile time to answer, per department and priority")
+    func report() throws {
+        try withLedger(.memory) { ledger in
+            let times: [Int64] = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1500]
+            for (index, used) in times.enumerated() {
+                try ledger.apply(Self.answered(Int64(index * 10), usedMs: used))
+            }
+            try ledger.apply(Self.answered(1000, department: "billing", usedMs: 50))
+            var breach = Changes.request(.requestSLABreached, ticket(90), at: 95, state: .accepted, attempt: 1, worker: "w1")
+            breach.department = "claims"
+            try ledger.apply([breach])
+
+            let rows = try ledger.slaReport(since: at(0))
+            #expect(rows.map(\.department) == ["billing", "claims"])
+            let claims = try #require(rows.last)
+            #expect(claims.finished == 10)
+            #expect(claims.answered == 10)
+            #expect(claims.met == 9)
+            #expect(claims.breached == 1)
+            #expect(claims.metShare == 0.9)
+            #expect(claims.medianAnswerMs == 500)
+            #expect(claims.p90AnswerMs == 900)
+            #expect(claims.breachEvents == 1)
+            // The period and the department filter.
+            #expect(try ledger.slaReport(since: at(51)).first { $0.department == "claims" }?.finished == 5)
+            #expect(try ledger.slaReport(since: at(0), department: "billing").map(\.department) == ["billing"])
+        }
+    }
+}
