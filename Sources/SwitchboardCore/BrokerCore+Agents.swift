@@ -20,7 +20,9 @@ extension BrokerCore {
             emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
             return takeActions()
         }
-        guard let state = departments[department] else {
+        // Only the policy is read here: a copy of the whole department state would make the queue insert
+        // below copy the queue (copy-on-write), an O(n) cost per submission.
+        guard let policy = departments[department]?.policy else {
             emit(.sendToAgent(agent, .error(
                 reference: requestID, status: .notFound,
                 detail: errorDetail(.notFound, "unknown-department",
@@ -40,7 +42,7 @@ extension BrokerCore {
         let request = RequestRecord(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: .queued,
             agent: agent, body: body, submittedAt: now, updatedAt: now,
-            deadline: now + state.policy.answerTarget(for: priority), sequence: nextSequence)
+            deadline: now + policy.answerTarget(for: priority), sequence: nextSequence)
         requests[ticket] = request
         ticketsByRequestID[requestID] = ticket
         openRequests += 1
@@ -52,7 +54,7 @@ extension BrokerCore {
         change.deadline = requests[ticket]!.deadline
         change.submitter = agent.description
         emit(.record(change))
-        let status: StatusCode = state.workers.isEmpty ? .acceptedNoWorker : .created
+        let status: StatusCode = departments[department]!.workers.isEmpty ? .acceptedNoWorker : .created
         emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
         dispatch(department: department, now: now)
         return takeActions()

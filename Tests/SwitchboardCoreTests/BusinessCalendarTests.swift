@@ -4,7 +4,7 @@ import Testing
 
 @testable import SwitchboardCore
 
-@Suite("BusinessCalendar")
+@Suite("BusinessCalendar", .timeLimit(.minutes(1)))
 struct BusinessCalendarTests {
     typealias Interval = BusinessCalendar.Interval
 
@@ -138,6 +138,9 @@ struct BusinessCalendarTests {
         #expect(calendar.isOpen(at: at("2026-03-08T06:59:59.999Z")))
         #expect(calendar.isOpen(at: at("2026-03-08T07:00:00Z")))
         #expect(!calendar.isOpen(at: at("2026-03-08T09:00:00Z")))
+        // At the transition instant itself the new offset holds: 07:00Z is 03:00 EDT, not 02:00 EST.
+        #expect(Self.sundays("03:00-04:00").isOpen(at: at("2026-03-08T07:00:00Z")))
+        #expect(!Self.sundays("03:00-04:00").isOpen(at: at("2026-03-08T06:59:59.999Z")))
         // The Sunday before (EST) is open 4 hours, 06:00Z-10:00Z; five hours run into March 8.
         #expect(calendar.advance(at("2026-03-01T06:00:00Z"), by: .seconds(5 * 3600)) == at("2026-03-08T07:00:00Z"))
         // Hours inside the skipped hour never happen; hours reaching past it open at 03:00 EDT.
@@ -167,6 +170,7 @@ struct BusinessCalendarTests {
         #expect(repeated.advance(opening, by: .seconds(45 * 60)) == at("2026-11-01T06:15:00Z"))
         #expect(!repeated.isOpen(at: at("2026-11-01T05:45:00Z")))
         #expect(repeated.isOpen(at: at("2026-11-01T06:15:00Z")))
+        #expect(repeated.isOpen(at: at("2026-11-01T06:00:00Z")))  // the transition instant: 01:00 EST
     }
 
     @Test("weekday hours over both DST weekends keep 09:00 and 17:00 local")
@@ -232,6 +236,9 @@ struct BusinessCalendarTests {
         // Ten years hold about 20,870 business hours.
         #expect(calendar.advance(monday, by: .seconds(25_000 * 3600)) == BusinessCalendar.farFuture)
         #expect(calendar.advance(monday, by: .seconds(100_000 * 3600)) == BusinessCalendar.farFuture)
+        // Amounts too large for milliseconds in an Int64 do not trap.
+        #expect(calendar.advance(monday, by: .seconds(Int64.max / 2)) == BusinessCalendar.farFuture)
+        #expect(BusinessCalendar.always.advance(monday, by: .seconds(Int64.max / 2)) == BusinessCalendar.farFuture)
         // Open time up to farFuture is finite and does not overflow.
         #expect(calendar.openTime(from: monday, to: BusinessCalendar.farFuture) > .seconds(Int64(1) << 40))
     }
@@ -297,6 +304,8 @@ struct BusinessCalendarTests {
     @Test("validate(): one line per problem, in order")
     func validateMessages() {
         #expect(Self.weekdays("America/Chicago", holidays: ["2026-12-25", "2028-02-29", "2000-02-29"]).validate() == [])
+        let touching = BusinessCalendar.parseIntervals("09:00-12:00,12:00-17:00")!
+        #expect(BusinessCalendar(timeZone: "Europe/Berlin", weekly: [1: touching, 6: [.wholeDay]]).validate() == [])
         let calendar = BusinessCalendar(
             timeZone: "Mars/Olympus",
             weekly: [
@@ -332,7 +341,7 @@ struct BusinessCalendarTests {
 
 // MARK: - Properties
 
-@Suite("BusinessCalendar properties")
+@Suite("BusinessCalendar properties", .timeLimit(.minutes(1)))
 struct BusinessCalendarPropertyTests {
     typealias Interval = BusinessCalendar.Interval
 
@@ -390,6 +399,8 @@ struct BusinessCalendarPropertyTests {
         arguments: [
             ("America/New_York", "2026-03-05T00:00:00Z"), ("America/New_York", "2026-10-29T00:00:00Z"),
             ("Australia/Lord_Howe", "2026-04-01T00:00:00Z"), ("Australia/Lord_Howe", "2026-10-01T00:00:00Z"),
+            // Santiago changes at local midnight: Saturday's last hour repeats; Sunday's first never happens.
+            ("America/Santiago", "2026-04-02T00:00:00Z"), ("America/Santiago", "2026-09-03T00:00:00Z"),
         ]
     )
     func agreesWithFoundation(zone: String, from: String) {
