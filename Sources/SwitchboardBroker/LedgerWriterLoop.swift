@@ -77,6 +77,16 @@ struct LedgerWriterLoop {
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
+            case let .lookUp(.info(agent, ticket)):
+                if try ledger.request(ticket: ticket) != nil {
+                    broker.post(.reply(agent, .error(
+                        reference: ticket, status: .conflict,
+                        detail: JSONCoding.encode(ErrorDetail(
+                            status: .conflict, error: "not-waiting",
+                            message: "ticket \(ticket) is not waiting for information from the agent", ticket: ticket)))))
+                } else {
+                    broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
+                }
             case let .lookUp(.cancel(agent, ticket)):
                 if let stored = try ledger.request(ticket: ticket) {
                     broker.post(.reply(agent, LedgerReplies.alreadyFinal(ticket, stored.state)))

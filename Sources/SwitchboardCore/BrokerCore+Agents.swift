@@ -143,7 +143,11 @@ extension BrokerCore {
     /// reply goes to the worker holding it. The agent gets the STATUS afterwards.
     public mutating func provideInfo(from agent: Peer, ticket: String, body: [UInt8], now: Timestamp) -> [CoreAction] {
         guard let request = requests[ticket], request.state == .waitingOnAgent else {
-            let message = requests[ticket] == nil && !configuration.ledgerBacked
+            if requests[ticket] == nil && configuration.ledgerBacked {
+                emit(.lookUp(.info(agent: agent, ticket: ticket)))
+                return takeActions()
+            }
+            let message = requests[ticket] == nil
                 ? unknownTicket(ticket)
                 : AgentMessage.error(
                     reference: ticket, status: .conflict,

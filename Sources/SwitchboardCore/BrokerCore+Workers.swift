@@ -261,6 +261,12 @@ extension BrokerCore {
             emit(.sendToWorker(peer, notYours("NEEDS_INFO", ticket)))
             return finishWorkerMessage(peer, known: known)
         }
+        guard request.state != .waitingOnAgent else {
+            emit(.sendToWorker(peer, workerError(
+                ticket, .conflict, "already-waiting",
+                "ticket \(ticket) already waits on the agent; wait for its INFO before asking again")))
+            return finishWorkerMessage(peer, known: known)
+        }
         firstResponse(ticket: ticket, now: now)
         requests[ticket]!.state = .waitingOnAgent
         requests[ticket]!.updatedAt = now

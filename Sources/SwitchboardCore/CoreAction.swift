@@ -18,4 +18,6 @@ public enum CoreAction: Sendable, Equatable {
 public enum LedgerQuery: Sendable, Equatable {
     case status(agent: Peer, ticket: String)
     case cancel(agent: Peer, ticket: String)
+    /// An agent's INFO for a ticket Core no longer holds: 409 not-waiting if the ledger has it, else 404.
+    case info(agent: Peer, ticket: String)
 }

@@ -63,3 +63,19 @@ struct NeedsInfoTests {
         #expect(SLATests.slaEvents(h.advance(by: .seconds(1))) == ["warning answer 50"])
     }
 }
+
+@Suite("Waiting on the agent: refusals")
+struct NeedsInfoRefusalTests {
+    @Test("a second NEEDS_INFO while waiting is refused with 409 already-waiting; with a ledger, INFO for a forgotten ticket is looked up")
+    func refusals() throws {
+        var h = Harness(.with(ledgerBacked: true))
+        _ = h.ready(.w1, credit: 1)
+        let ticket = try h.open("r-1")
+        _ = h.core.needsInfo(from: .w1, ticket: ticket, question: bytes("?"), now: h.now)
+        let again = h.core.needsInfo(from: .w1, ticket: ticket, question: bytes("??"), now: h.now)
+        #expect(again.workerErrors(to: .w1).map(\.detail.error) == ["already-waiting"])
+        #expect(again.records.isEmpty)
+        #expect(h.core.provideInfo(from: .agent, ticket: "T-0000000000000", body: [], now: h.now)
+            == [.lookUp(.info(agent: .agent, ticket: "T-0000000000000"))])
+    }
+}
