@@ -137,29 +137,12 @@ extension BrokerCore {
             emit(.record(change))
         case .transfer(let target):
             guard departments[target] != nil, target != request.department else { return }
-            if let holder = request.holder {
-                workers[holder.id]?.inFlight.remove(ticket)
-                emit(.sendToWorker(holder, .cancel(ticket: ticket)))
+            move(
+                ticket: ticket, to: target, reason: "escalated after an SLA breach", event: .requestEscalated,
+                cancelHolder: true, now: now
+            ) { change in
+                change.reason = "transferred to \(target) after an SLA breach"
             }
-            if request.state == .queued { departments[request.department]!.queue.forget() }
-            var moved = request
-            moved.department = target
-            moved.state = .queued
-            moved.holder = nil
-            moved.pastHolders = []
-            moved.attempts = 0
-            moved.reason = "escalated after an SLA breach"
-            moved.updatedAt = now
-            moved.queueGeneration &+= 1
-            requests[ticket] = moved
-            transferSLA(ticket: ticket, to: target, now: now)
-            departments[target]!.queue.push(requests[ticket]!)
-            var change = change(.requestEscalated, requests[ticket]!, now: now)
-            change.fromDepartment = request.department
-            change.reason = "transferred to \(target) after an SLA breach"
-            emit(.record(change))
-            dispatch(department: target, now: now)
-            if let holder = request.holder { fill(workerID: holder.id, now: now) }
         }
     }
 }

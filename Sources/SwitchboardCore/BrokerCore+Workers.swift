@@ -139,7 +139,7 @@ extension BrokerCore {
         from peer: Peer, ticket: String, to target: String, reason: String, now: Timestamp
     ) -> [CoreAction] {
         let known = touch(peer, now: now)
-        guard var request = requests[ticket], !request.state.isFinal, request.holder == peer else {
+        guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
             emit(.sendToWorker(peer, notYours("TRANSFER", ticket)))
             return finishWorkerMessage(peer, known: known)
         }
@@ -157,10 +157,30 @@ extension BrokerCore {
             fill(workerID: peer.id, now: now)
             return finishWorkerMessage(peer, known: known)
         }
-        workers[peer.id]?.inFlight.remove(ticket)
+        let worker = workers[peer.id]?.name
+        move(ticket: ticket, to: target, reason: reason, now: now) { change in
+            change.worker = worker
+        }
+        return finishWorkerMessage(peer, known: known)
+    }
+
+    /// Moves an open request to another department's queue, same ticket: whoever held it lets go (a holder
+    /// other than the one asking is told to stop), the attempts start again, and the SLA clocks carry over or
+    /// restart per the receiving department. Records `event` (transferred, or escalated) and dispatches.
+    mutating func move(
+        ticket: String, to target: String, reason: String, event: EventType = .requestTransferred,
+        cancelHolder: Bool = false, now: Timestamp, describe: (inout Change) -> Void = { _ in }
+    ) {
+        guard var request = requests[ticket] else { return }
+        let from = request.department
+        let holder = request.holder
+        if let holder {
+            workers[holder.id]?.inFlight.remove(ticket)
+            if cancelHolder { emit(.sendToWorker(holder, .cancel(ticket: ticket))) }
+        }
+        if request.state == .queued { departments[from]!.queue.forget() }
         if request.state == .waitingOnAgent { resumeSLA(ticket: ticket, now: now) }
         request.sla = requests[ticket]!.sla
-        let from = request.department
         request.department = target
         request.state = .queued
         request.holder = nil
@@ -172,13 +192,12 @@ extension BrokerCore {
         requests[ticket] = request
         transferSLA(ticket: ticket, to: target, now: now)
         departments[target]!.queue.push(requests[ticket]!)
-        var change = change(.requestTransferred, requests[ticket]!, now: now)
+        var change = change(event, requests[ticket]!, now: now)
         change.fromDepartment = from
-        change.worker = workers[peer.id]?.name
+        describe(&change)
         emit(.record(change))
         dispatch(department: target, now: now)
-        fill(workerID: peer.id, now: now)
-        return finishWorkerMessage(peer, known: known)
+        if let holder { fill(workerID: holder.id, now: now) }
     }
 
     /// The department refuses the request: it is dead-lettered and the agent told why (422).
