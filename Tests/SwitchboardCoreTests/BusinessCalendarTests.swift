@@ -4,7 +4,7 @@ import Testing
 
 @testable import SwitchboardCore
 
-@Suite("BusinessCalendar", .timeLimit(.minutes(1)))
+@Suite("BusinessCalendar")
 struct BusinessCalendarTests {
     typealias Interval = BusinessCalendar.Interval
 
@@ -12,8 +12,9 @@ struct BusinessCalendarTests {
 
     /// Monday to Friday, 09:00-17:00.
     static func weekdays(_ zone: String, holidays: Set<String> = []) -> BusinessCalendar {
-        BusinessCalendar(timeZone: zone, weekly: [1: nineToFive, 2: nineToFive, 3: nineToFive, 4: nineToFive, 5: nineToFive],
-                         holidays: holidays)
+        BusinessCalendar(
+            timeZone: zone, weekly: [1: nineToFive, 2: nineToFive, 3: nineToFive, 4: nineToFive, 5: nineToFive],
+            holidays: holidays)
     }
 
     /// Open only on Sundays, in New York, during these hours.
@@ -94,7 +95,8 @@ struct BusinessCalendarTests {
         #expect(calendar.advance(friday, by: .seconds(3 * 3600) + .milliseconds(1)) == at("2026-01-17T04:00:00.001Z"))
         #expect(calendar.isOpen(at: at("2026-01-10T06:00:00Z")))  // Saturday 00:00
         #expect(!calendar.isOpen(at: at("2026-01-10T08:00:00Z")))  // Saturday 02:00
-        #expect(calendar.openTime(from: at("2026-01-09T06:00:00Z"), to: at("2026-01-16T06:00:00Z")) == .seconds(4 * 3600))
+        #expect(
+            calendar.openTime(from: at("2026-01-09T06:00:00Z"), to: at("2026-01-16T06:00:00Z")) == .seconds(4 * 3600))
     }
 
     @Test("a lunch break splits the day")
@@ -116,7 +118,9 @@ struct BusinessCalendarTests {
         #expect(plain.advance(monday, by: .seconds(400 * 3600)) == at("2026-03-13T22:00:00Z"))  // Friday 17:00 CDT
         #expect(plain.advance(monday, by: .seconds(2000 * 3600)) == at("2026-12-18T23:00:00Z"))  // Friday 17:00 CST
         // Five weekday holidays before December 18 push it five business days on, over Christmas (a Friday).
-        let holidays: Set<String> = ["2026-05-25", "2026-07-03", "2026-09-07", "2026-11-26", "2026-11-27", "2026-12-25"]
+        let holidays: Set<String> = [
+            "2026-05-25", "2026-07-03", "2026-09-07", "2026-11-26", "2026-11-27", "2026-12-25",
+        ]
         let calendar = Self.weekdays("America/Chicago", holidays: holidays)
         let due = calendar.advance(monday, by: .seconds(2000 * 3600))
         #expect(due == at("2026-12-28T23:00:00Z"))  // Monday 17:00 CST
@@ -134,7 +138,8 @@ struct BusinessCalendarTests {
         #expect(calendar.advance(opening, by: .seconds(2 * 3600)) == at("2026-03-08T08:00:00Z"))
         #expect(calendar.advance(opening, by: .seconds(3 * 3600)) == at("2026-03-08T09:00:00Z"))  // 05:00 EDT
         #expect(calendar.advance(opening, by: .seconds(3 * 3600) + .milliseconds(1)) == at("2026-03-15T05:00:00.001Z"))
-        #expect(calendar.openTime(from: at("2026-03-08T05:00:00Z"), to: at("2026-03-09T04:00:00Z")) == .seconds(3 * 3600))
+        #expect(
+            calendar.openTime(from: at("2026-03-08T05:00:00Z"), to: at("2026-03-09T04:00:00Z")) == .seconds(3 * 3600))
         #expect(calendar.isOpen(at: at("2026-03-08T06:59:59.999Z")))
         #expect(calendar.isOpen(at: at("2026-03-08T07:00:00Z")))
         #expect(!calendar.isOpen(at: at("2026-03-08T09:00:00Z")))
@@ -160,7 +165,8 @@ struct BusinessCalendarTests {
         #expect(calendar.isOpen(at: at("2026-11-01T06:30:00Z")))  // 01:30 EST, the second time
         #expect(calendar.advance(opening, by: .seconds(5 * 3600)) == at("2026-11-01T10:00:00Z"))  // 05:00 EST
         #expect(calendar.advance(opening, by: .seconds(5 * 3600) + .milliseconds(1)) == at("2026-11-08T06:00:00.001Z"))
-        #expect(calendar.openTime(from: at("2026-11-01T04:00:00Z"), to: at("2026-11-02T05:00:00Z")) == .seconds(5 * 3600))
+        #expect(
+            calendar.openTime(from: at("2026-11-01T04:00:00Z"), to: at("2026-11-02T05:00:00Z")) == .seconds(5 * 3600))
         #expect(!calendar.isOpen(at: at("2026-11-01T10:00:00Z")))
         // The Sunday before (EDT) is open 4 hours, 05:00Z-09:00Z; six hours run to 02:00 EST on November 1.
         #expect(calendar.advance(at("2026-10-25T05:00:00Z"), by: .seconds(6 * 3600)) == at("2026-11-01T07:00:00Z"))
@@ -187,10 +193,13 @@ struct BusinessCalendarTests {
         let wholeWeek = Dictionary(uniqueKeysWithValues: (1...7).map { ($0, [Interval.wholeDay]) })
         let calendar = BusinessCalendar(timeZone: "America/New_York", weekly: wholeWeek, holidays: ["2030-01-01"])
         #expect(!calendar.isAlways)
-        #expect(calendar.openTime(from: at("2026-03-08T05:00:00Z"), to: at("2026-03-09T04:00:00Z")) == .seconds(23 * 3600))
-        #expect(calendar.openTime(from: at("2026-11-01T04:00:00Z"), to: at("2026-11-02T05:00:00Z")) == .seconds(25 * 3600))
+        #expect(
+            calendar.openTime(from: at("2026-03-08T05:00:00Z"), to: at("2026-03-09T04:00:00Z")) == .seconds(23 * 3600))
+        #expect(
+            calendar.openTime(from: at("2026-11-01T04:00:00Z"), to: at("2026-11-02T05:00:00Z")) == .seconds(25 * 3600))
         #expect(calendar.advance(at("2026-03-08T05:00:00Z"), by: .seconds(30 * 3600)) == at("2026-03-09T11:00:00Z"))
-        #expect(calendar.openTime(from: at("2029-12-31T05:00:00Z"), to: at("2030-01-02T05:00:00Z")) == .seconds(24 * 3600))
+        #expect(
+            calendar.openTime(from: at("2029-12-31T05:00:00Z"), to: at("2030-01-02T05:00:00Z")) == .seconds(24 * 3600))
         // Two hours before the holiday (New Year's Day, local), the third after it.
         #expect(calendar.advance(at("2030-01-01T03:00:00Z"), by: .seconds(3 * 3600)) == at("2030-01-02T06:00:00Z"))
     }
@@ -248,9 +257,10 @@ struct BusinessCalendarTests {
     @Test("an unknown time zone is reported and counts as UTC")
     func unknownTimeZone() {
         let calendar = Self.weekdays("Mars/Olympus")
-        #expect(calendar.validate() == [
-            "unknown time zone \"Mars/Olympus\" (expected an IANA identifier such as America/Chicago)"
-        ])
+        #expect(
+            calendar.validate() == [
+                "unknown time zone \"Mars/Olympus\" (expected an IANA identifier such as America/Chicago)"
+            ])
         #expect(calendar.advance(at("2026-01-12T09:00:00Z"), by: .seconds(3600)) == at("2026-01-12T10:00:00Z"))
     }
 
@@ -270,21 +280,25 @@ struct BusinessCalendarTests {
         changed.weekly[2] = nil
         #expect(changed.advance(friday, by: .seconds(90 * 60)) == at("2026-01-14T14:30:00Z"))
         #expect(base.advance(friday, by: .seconds(90 * 60)) == at("2026-01-09T22:30:00Z"))
-        #expect(Self.weekdays("America/Chicago", holidays: ["2026-01-12"]) == Self.weekdays("America/Chicago").with {
-            $0.holidays = ["2026-01-12"]
-        })
+        #expect(
+            Self.weekdays("America/Chicago", holidays: ["2026-01-12"])
+                == Self.weekdays("America/Chicago").with {
+                    $0.holidays = ["2026-01-12"]
+                })
     }
 
     @Test("parseIntervals: valid text")
     func parseValid() {
         #expect(BusinessCalendar.parseIntervals("09:00-17:00") == [Interval(start: 540, end: 1020)])
-        #expect(BusinessCalendar.parseIntervals("9:00-12:30,13:30-17:00") == [
-            Interval(start: 540, end: 750), Interval(start: 810, end: 1020),
-        ])
+        #expect(
+            BusinessCalendar.parseIntervals("9:00-12:30,13:30-17:00") == [
+                Interval(start: 540, end: 750), Interval(start: 810, end: 1020),
+            ])
         #expect(BusinessCalendar.parseIntervals("00:00-24:00") == [Interval.wholeDay])
-        #expect(BusinessCalendar.parseIntervals(" 08:30 - 12:00 , 12:00-23:59 ") == [
-            Interval(start: 510, end: 720), Interval(start: 720, end: 1439),
-        ])
+        #expect(
+            BusinessCalendar.parseIntervals(" 08:30 - 12:00 , 12:00-23:59 ") == [
+                Interval(start: 510, end: 720), Interval(start: 720, end: 1439),
+            ])
         #expect(BusinessCalendar.Interval(start: 540, end: 1440).description == "09:00-24:00")
     }
 
@@ -303,7 +317,8 @@ struct BusinessCalendarTests {
 
     @Test("validate(): one line per problem, in order")
     func validateMessages() {
-        #expect(Self.weekdays("America/Chicago", holidays: ["2026-12-25", "2028-02-29", "2000-02-29"]).validate() == [])
+        #expect(
+            Self.weekdays("America/Chicago", holidays: ["2026-12-25", "2028-02-29", "2000-02-29"]).validate() == [])
         let touching = BusinessCalendar.parseIntervals("09:00-12:00,12:00-17:00")!
         #expect(BusinessCalendar(timeZone: "Europe/Berlin", weekly: [1: touching, 6: [.wholeDay]]).validate() == [])
         let calendar = BusinessCalendar(
@@ -317,31 +332,34 @@ struct BusinessCalendarTests {
             ],
             holidays: ["2026-02-30", "2026-12-25", "12/25/2026", "2100-02-29", "2026-2-1"]
         )
-        #expect(calendar.validate() == [
-            "unknown time zone \"Mars/Olympus\" (expected an IANA identifier such as America/Chicago)",
-            "Monday: interval 17:00-09:00 is empty or reversed (start must be before end)",
-            "Tuesday: interval -30min-10:00 is outside 00:00-24:00",
-            "Wednesday: intervals 09:00-12:00 and 11:00-13:00 overlap",
-            "Thursday: intervals are not sorted (09:00-12:00 comes after 13:00-17:00)",
-            "weekday 8 is not 1 (Monday) ... 7 (Sunday)",
-            "holiday \"12/25/2026\" is not a valid date (expected YYYY-MM-DD)",
-            "holiday \"2026-02-30\" is not a valid date (expected YYYY-MM-DD)",
-            "holiday \"2026-2-1\" is not a valid date (expected YYYY-MM-DD)",
-            "holiday \"2100-02-29\" is not a valid date (expected YYYY-MM-DD)",
-        ])
+        #expect(
+            calendar.validate() == [
+                "unknown time zone \"Mars/Olympus\" (expected an IANA identifier such as America/Chicago)",
+                "Monday: interval 17:00-09:00 is empty or reversed (start must be before end)",
+                "Tuesday: interval -30min-10:00 is outside 00:00-24:00",
+                "Wednesday: intervals 09:00-12:00 and 11:00-13:00 overlap",
+                "Thursday: intervals are not sorted (09:00-12:00 comes after 13:00-17:00)",
+                "weekday 8 is not 1 (Monday) ... 7 (Sunday)",
+                "holiday \"12/25/2026\" is not a valid date (expected YYYY-MM-DD)",
+                "holiday \"2026-02-30\" is not a valid date (expected YYYY-MM-DD)",
+                "holiday \"2026-2-1\" is not a valid date (expected YYYY-MM-DD)",
+                "holiday \"2100-02-29\" is not a valid date (expected YYYY-MM-DD)",
+            ])
         // Arithmetic runs on the repaired calendar: Wednesday's overlap merges into 09:00-13:00.
-        #expect(calendar.openTime(from: at("2026-01-14T00:00:00Z"), to: at("2026-01-15T00:00:00Z")) == .seconds(4 * 3600))
+        #expect(
+            calendar.openTime(from: at("2026-01-14T00:00:00Z"), to: at("2026-01-15T00:00:00Z")) == .seconds(4 * 3600))
         let onlyReversed = BusinessCalendar(timeZone: "UTC", weekly: [1: [Interval(start: 600, end: 600)]])
-        #expect(onlyReversed.validate() == [
-            "Monday: interval 10:00-10:00 is empty or reversed (start must be before end)",
-            "the calendar is never open: no weekday has an open interval",
-        ])
+        #expect(
+            onlyReversed.validate() == [
+                "Monday: interval 10:00-10:00 is empty or reversed (start must be before end)",
+                "the calendar is never open: no weekday has an open interval",
+            ])
     }
 }
 
 // MARK: - Properties
 
-@Suite("BusinessCalendar properties", .timeLimit(.minutes(1)))
+@Suite("BusinessCalendar properties")
 struct BusinessCalendarPropertyTests {
     typealias Interval = BusinessCalendar.Interval
 
@@ -357,7 +375,9 @@ struct BusinessCalendarPropertyTests {
                 6: BusinessCalendar.parseIntervals("00:00-01:00,10:00-14:00")!,
                 7: BusinessCalendar.parseIntervals("01:00-03:30")!,
             ],
-            holidays: ["2026-01-01", "2026-04-03", "2026-05-25", "2026-07-03", "2026-10-05", "2026-12-25", "2026-12-26"]
+            holidays: [
+                "2026-01-01", "2026-04-03", "2026-05-25", "2026-07-03", "2026-10-05", "2026-12-25", "2026-12-26",
+            ]
         )
     }
 
@@ -437,7 +457,8 @@ struct BusinessCalendarPropertyTests {
 /// An ISO 8601 instant in UTC, with or without milliseconds.
 private func at(_ text: String) -> Timestamp {
     let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+    formatter.formatOptions =
+        text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
     let date = formatter.date(from: text)!
     return Timestamp(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()))
 }
