@@ -7,74 +7,50 @@ enum CommandRunner {
     /// Longest rejection reason passed on from stderr.
     static let maxReasonBytes = 4096
 
-    /// Foundation starts the command as the leader of a process group of its own: signalling the group stops
-    /// everything it started (a shell's children too), not just the shell.
-    static func terminateGroup(of process: Process) {
-        let pid = process.processIdentifier
-        guard pid > 0 else { return }
-        if getpgid(pid) == pid {
-            kill(-pid, SIGTERM)
-        } else {
-            process.terminate()
-        }
-    }
-
     static func run(_ command: [String], for item: WorkItem) async -> WorkOutcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHBOARD_TICKET"] = item.ticket
         environment["SWITCHBOARD_DEPARTMENT"] = item.department
         environment["SWITCHBOARD_PRIORITY"] = item.priority.rawValue
         environment["SWITCHBOARD_ATTEMPT"] = String(item.attempt)
-        process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-
-        let finished = OneShot<Void>()
-        process.terminationHandler = { _ in finished.fulfil(()) }
+        let spawned: SpawnedCommand
         do {
-            try process.run()
+            spawned = try SpawnedCommand.spawn(command, environment: environment)
         } catch {
-            return .reject(reason: "could not start \(command[0]): \(error.localizedDescription)")
+            return .reject(reason: "could not start \(command[0]): \(error)")
         }
-        // Read both pipes while writing stdin, so a chatty command never blocks on a full pipe.
-        async let stdout = readAll(output.fileHandleForReading)
-        async let stderr = readAll(errors.fileHandleForReading)
+        // Write the request, read both outputs and reap the command on threads of their own, so a chatty
+        // command never blocks on a full pipe and nothing blocks the cooperative pool.
         let body = item.body
-        let writer = Thread {
-            // A command that does not read its input may exit first: EPIPE is expected, not an error.
-            try? input.fileHandleForWriting.write(contentsOf: Data(body))
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        await withTaskCancellationHandler {
-            await finished.value
+        Thread { SpawnedCommand.writeAll(body, to: spawned.input) }.start()
+        async let answer = onThread { SpawnedCommand.readAll(spawned.output) }
+        async let reason = onThread { SpawnedCommand.readAll(spawned.errors) }
+        let termination = await withTaskCancellationHandler {
+            await onThread { spawned.wait() }
         } onCancel: {
             // The agent cancelled or the broker took the request back.
-            CommandRunner.terminateGroup(of: process)
+            spawned.terminate()
         }
-        let answer = await stdout
-        let reason = await stderr
-        if process.terminationReason == .exit && process.terminationStatus == 0 {
-            return .answer(Array(answer))
+        let stdout = await answer
+        let stderr = await reason
+        if termination == .exited(0) {
+            return .answer(Array(stdout))
         }
-        var text = String(decoding: reason.prefix(maxReasonBytes), as: UTF8.self)
+        var text = String(decoding: stderr.prefix(maxReasonBytes), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty {
-            text = process.terminationReason == .exit
-                ? "\(command[0]) exited with status \(process.terminationStatus)"
-                : "\(command[0]) was killed by signal \(process.terminationStatus)"
+            switch termination {
+            case .exited(let code): text = "\(command[0]) exited with status \(code)"
+            case .signalled(let signal): text = "\(command[0]) was killed by signal \(signal)"
+            }
         }
         return .reject(reason: text)
     }
 
-    private static func readAll(_ handle: FileHandle) async -> Data {
+    /// Runs blocking work on a new thread and awaits its result.
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
+            Thread { continuation.resume(returning: work()) }.start()
         }
     }
 }
