@@ -133,7 +133,7 @@ extension BrokerCore {
         change.worker = request.holder.flatMap { workers[$0.id]?.name }
         change.reason = request.reason
         change.failure = request.failure
-        change.sla = request.sla.map(SLASnapshot.init)
+        change.sla = request.sla.map(SLAState.init)
         return change
     }
 }

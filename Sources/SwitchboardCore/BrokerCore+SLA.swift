@@ -107,7 +107,7 @@ extension BrokerCore {
         request.sla = sla
         requests[ticket] = request
         // Recorded with the clocks as they are after it, so a restart does not announce them again.
-        let snapshot = SLASnapshot(sla)
+        let snapshot = SLAState(sla)
         for var change in announcements {
             change.sla = snapshot
             emit(.record(change))

@@ -27,7 +27,7 @@ public struct Change: Sendable, Equatable {
     public var slaThreshold: Int?
     public var dueAt: Timestamp?
     /// The request's pinned service-level policy and clock states after the change; ledger only.
-    public var sla: SLASnapshot?
+    public var sla: SLAState?
     public var body: [UInt8]?
 
     public init(type: EventType, at: Timestamp) {

@@ -1,7 +1,7 @@
 import SwitchboardSchema
 
 /// A request's pinned service-level policy and its running clocks.
-struct RequestSLA: Sendable {
+struct RequestSLA: Sendable, Equatable {
     var policy: SLAPolicy
     var clocks: [SLAClock]
     /// Bumped at each reschedule, so only the latest SLA timer of the request acts.

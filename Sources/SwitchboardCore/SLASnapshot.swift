@@ -62,6 +62,25 @@ public struct SLASnapshot: Codable, Sendable, Equatable {
     }
 }
 
+/// A request's SLA policy and clocks as a change carries them to the ledger writer: the broker thread only
+/// copies the value (its storage is shared); the writer turns it into an ``SLASnapshot`` for the ledger.
+public struct SLAState: Sendable, Equatable {
+    let value: RequestSLA
+
+    init(_ value: RequestSLA) {
+        self.value = value
+    }
+
+    /// The state a snapshot describes; nil if it names something this version does not know.
+    public init?(_ snapshot: SLASnapshot) {
+        guard let value = snapshot.requestSLA else { return nil }
+        self.value = value
+    }
+
+    /// The form the ledger stores.
+    public var snapshot: SLASnapshot { SLASnapshot(value) }
+}
+
 extension SLASnapshot {
     init(_ sla: RequestSLA) {
         let policy = sla.policy

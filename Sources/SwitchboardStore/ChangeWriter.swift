@@ -58,7 +58,7 @@ struct ChangeWriter {
             try ticket(of: change), requestID, department, priority.rawValue,
             (change.state ?? .queued).rawValue, change.attempt ?? 0, change.submitter ?? "",
             Data(change.body ?? []), change.worker, change.reason, change.failure,
-            change.at.rawValue, change.at.rawValue, deadline.rawValue, ChangeWriter.json(change.sla),
+            change.at.rawValue, change.at.rawValue, deadline.rawValue, ChangeWriter.json(change.sla?.snapshot),
         ])
     }
 
@@ -70,7 +70,7 @@ struct ChangeWriter {
             change.department, change.priority?.rawValue, change.state?.rawValue, change.attempt,
             change.worker, change.reason, change.failure, change.at.rawValue, final,
             change.type == .requestUpdated ? 1 : 0, answered ? 1 : 0, answered ? Data(change.body ?? []) : nil,
-            try ticket(of: change), ChangeWriter.json(change.sla),
+            try ticket(of: change), ChangeWriter.json(change.sla?.snapshot),
         ])
     }
 

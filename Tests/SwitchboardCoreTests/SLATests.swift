@@ -185,7 +185,7 @@ struct SLATests {
         var before = Harness(.with(Self.department("quick", answer: .seconds(4))))
         let ticket = try before.open("r-1", to: "quick")
         let warning = try #require(before.advance(by: .seconds(2)).records(.requestSLAWarning).first)
-        let snapshot = try #require(warning.sla)
+        let snapshot = try #require(warning.sla?.snapshot)
         #expect(snapshot.clocks.first?.passed == 1)
 
         // The restarted broker's configuration now says 60 s; the request keeps its 4 s.

@@ -122,14 +122,14 @@ struct LedgerSLATests {
     func snapshotRoundTrip(backend: Backend) throws {
         try withLedger(backend) { ledger in
             var submitted = Changes.submitted("T-0000000000001", requestID: "r-1", at: 0)
-            submitted.sla = Self.snapshot
+            submitted.sla = SLAState(Self.snapshot)
             try ledger.apply([submitted])
             #expect(try ledger.openRequests().first?.sla == Self.snapshot)
 
             var later = Self.snapshot
             later.clocks[1].passed = 2
             var warned = Changes.request(.requestOffered, "T-0000000000001", at: 5, state: .offered, attempt: 1, worker: "w1")
-            warned.sla = later
+            warned.sla = SLAState(later)
             // A change without a snapshot leaves the stored one as it was.
             let plain = Changes.request(.requestAccepted, "T-0000000000001", at: 6, state: .accepted, attempt: 1, worker: "w1")
             try ledger.apply([warned, plain])
@@ -145,10 +145,10 @@ struct LedgerSLAReportTests {
         var submitted = Changes.submitted(ticket(index), requestID: "r-\(index)", at: index, department: department)
         var answer = Changes.request(.requestAnswered, ticket(index), at: index + 1, state: .answered, attempt: 1, worker: "w1")
         answer.department = department
-        answer.sla = SLASnapshot(
+        answer.sla = SLAState(SLASnapshot(
             targets: ["answer": 1000], warnings: [0.5], calendar: nil, escalation: "notify", escalationDepartment: nil,
             clocks: [.init(target: .answer, budgetMs: 1000, usedMs: usedMs, runningSince: nil, passed: usedMs > 1000 ? 2 : 0,
-                           outcome: usedMs > 1000 ? "breached" : "met", stopped: true)])
+                           outcome: usedMs > 1000 ? "breached" : "met", stopped: true)]))
         submitted.sla = answer.sla
         return [submitted, answer]
     }
