@@ -79,9 +79,10 @@ extension BrokerCore {
     }
 
     /// Puts an offered or accepted request back in its queue, or dead-letters it after the last attempt.
-    /// The caller has already released the worker's credit.
+    /// Like ``finish(ticket:state:reason:now:)``, it releases the holder's credit itself.
     mutating func requeue(ticket: String, reason: String, avoiding: [UInt8]? = nil, now: Timestamp) {
         guard var request = requests[ticket], !request.state.isFinal else { return }
+        if let holder = request.holder { workers[holder.id]?.inFlight.remove(ticket) }
         let maxAttempts = policy(request.department).maxAttempts
         if request.attempts >= maxAttempts {
             deadLetter(ticket: ticket, reason: "gave up after \(request.attempts) attempts; last: \(reason)", now: now)

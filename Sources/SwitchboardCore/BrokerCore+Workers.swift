@@ -152,7 +152,6 @@ extension BrokerCore {
                 target == request.department ? "same-department" : "unknown-department", message)))
             // The worker has let go of the request; it goes back to its own queue (the attempt counts, so a bot
             // that keeps transferring to a wrong department ends in the dead letters, not in a loop).
-            workers[peer.id]?.inFlight.remove(ticket)
             requeue(ticket: ticket, reason: "transfer refused: \(message)", now: now)
             fill(workerID: peer.id, now: now)
             return finishWorkerMessage(peer, known: known)
@@ -219,7 +218,6 @@ extension BrokerCore {
         guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
             return takeActions()
         }
-        workers[peer.id]?.inFlight.remove(ticket)
         requeue(ticket: ticket, reason: "the worker's reply was refused: \(reason)", avoiding: peer.id, now: now)
         fill(workerID: peer.id, now: now)
         return finishWorkerMessage(peer, known: known)

@@ -108,7 +108,6 @@ public struct BrokerCore: Sendable {
         else { return }
         // The worker never confirmed; tell it to drop the request so two workers do not work on it.
         emit(.sendToWorker(holder, .cancel(ticket: ticket)))
-        workers[holder.id]?.inFlight.remove(ticket)
         requeue(
             ticket: ticket, reason: "offer not accepted within \(policy(request.department).offerTimeout)",
             avoiding: holder.id, now: now)
