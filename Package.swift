@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -52,6 +53,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SwitchboardOps",
+            dependencies: [
+                "SwitchboardBroker", "SwitchboardSchema", "SwitchboardStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "SwitchboardClient",
             dependencies: [
                 "ZeroMQ", "SwitchboardSchema",
@@ -61,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "switchboardd",
             dependencies: [
-                "SwitchboardBroker", "SwitchboardStore",
+                "SwitchboardBroker", "SwitchboardOps", "SwitchboardStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,6 +90,7 @@ let package = Package(
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
         .testTarget(name: "SwitchboardBrokerTests", dependencies: ["SwitchboardBroker", "ZeroMQ"]),
+        .testTarget(name: "SwitchboardOpsTests", dependencies: ["SwitchboardOps", "SwitchboardBroker", "SwitchboardSchema"]),
         .testTarget(name: "SwitchboardClientTests", dependencies: ["SwitchboardClient", "SwitchboardBroker"]),
         .testTarget(
             name: "EndToEndTests", dependencies: ["ZeroMQ", "SwitchboardSchema", "SwitchboardClient", "SwitchboardStore"]),

@@ -14,8 +14,15 @@ import ZeroMQ
 public final class Broker: Service {
     public let configuration: BrokerConfiguration
     private let logger: Logger
-    private let thread = SocketThread<BrokerMessage>(name: "switchboard-broker")
+    let thread = SocketThread<BrokerMessage>(name: "switchboard-broker")
     private let readiness = OneShot<Bool>()
+    /// True from the moment the endpoints are bound until the broker starts to stop.
+    let serving = Locked(false)
+    /// The open ledger, for the ops surface's reads (GRDB allows concurrent readers); nil until opened.
+    private let openLedger = Locked<Ledger?>(nil)
+    /// When the broker started serving.
+    public var startedAt: Timestamp { startTime.withLock { $0 } }
+    private let startTime = Locked(Timestamp.now())
 
     /// How long a graceful stop waits for the ledger to confirm what is already promised.
     static let drainTimeout: Duration = .seconds(5)
@@ -30,7 +37,15 @@ public final class Broker: Service {
         await readiness.value
     }
 
+    /// Whether the broker serves now: its endpoints are bound and it is not stopping.
+    public var isServing: Bool { serving.withLock { $0 } }
+
+    /// The ledger, once open: the ops surface reads it (never from the broker thread, never on the
+    /// cooperative pool: see ``Ledger``).
+    public var ledger: Ledger? { openLedger.withLock { $0 } }
+
     public func run() async throws {
+        defer { failPendingOperations() }
         do {
             try await start()
         } catch {
@@ -39,8 +54,18 @@ public final class Broker: Service {
         }
     }
 
+    /// After the broker thread has gone (or never started): operations posted to it fail instead of hanging.
+    private func failPendingOperations() {
+        serving.withLock { $0 = false }
+        thread.mailbox.close()
+        for message in thread.mailbox.drain() {
+            if case .operate(let operation) = message { operation.fail(BrokerUnavailable()) }
+        }
+    }
+
     private func start() async throws {
         let ledger = try Ledger(directory: configuration.dataDirectory, durability: configuration.durability)
+        openLedger.withLock { $0 = ledger }
         let recovery = try Recovery.load(from: ledger, logger: logger)
         let context = try Context()
         defer { context.shutdown() }
@@ -62,6 +87,8 @@ public final class Broker: Service {
                 "recovered": "\(recovery.open.count)",
                 "departments": "\(configuration.core.departments.map(\.name).joined(separator: ","))",
             ])
+        startTime.withLock { $0 = Timestamp.now() }
+        serving.withLock { $0 = true }
         readiness.fulfil(true)
         let mailbox = thread.mailbox
         let outcome: Result<Void, Error>
@@ -70,10 +97,12 @@ public final class Broker: Service {
             try await withTaskCancellationHandler {
                 try await withGracefulShutdownHandler {
                     try await thread.join()
-                } onGracefulShutdown: {
+                } onGracefulShutdown: { [serving] in
+                    serving.withLock { $0 = false }
                     mailbox.post(.stop)
                 }
-            } onCancel: {
+            } onCancel: { [serving] in
+                serving.withLock { $0 = false }
                 mailbox.post(.stop)
             }
             outcome = .success(())
@@ -103,6 +132,7 @@ public final class Broker: Service {
             var loop = BrokerLoop(
                 router: router, core: BrokerCore(configuration: configuration.core, now: Timestamp.now()),
                 configuration: configuration, writer: writer, logger: logger)
+            defer { loop.releaseDurabilityWaiters() }
             loop.perform(recovery.restore(into: &loop.core, now: Timestamp.now()))
             loop.flushChanges()
             ready()
@@ -121,8 +151,11 @@ public final class Broker: Service {
                 if readable[1] {
                     for message in mailbox.drain() {
                         switch message {
-                        case .durable(let group):
+                        case let .durable(group, commit):
+                            loop.metrics.observeCommit(seconds: commit.seconds, changes: commit.changes)
                             loop.durable(through: group)
+                        case .operate(let operation):
+                            operation.run(&loop, Timestamp.now())
                         case let .reply(peer, reply):
                             loop.send(to: peer, agent: reply)
                         case .ledgerFailed(let reason):

@@ -58,8 +58,9 @@ extension BrokerConfiguration {
 
     /// Every key the file may hold, by section. `<name>` stands for a department's name.
     static let configurationKeys: [(section: String, keys: [String])] = [
-        ("", ["endpoint", "events", "data_dir", "durability", "retention", "log", "limits", "heartbeat", "defaults",
-              "departments"]),
+        ("", ["endpoint", "events", "http", "data_dir", "durability", "retention", "log", "limits", "heartbeat",
+              "defaults", "departments"]),
+        ("http", ["listen"]),
         ("log", ["level", "bodies"]),
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),
         ("heartbeat", ["interval", "liveness"]),
@@ -117,6 +118,17 @@ struct ConfigurationReader {
             throw failure(
                 .invalidValue, at: entry,
                 "endpoint and events must be different addresses; both are '\(config.endpoint)'")
+        }
+        if let section = top["http"] {
+            let http = try fields(of: section.value, path: section.path, section: "http")
+            if let entry = http["listen"] {
+                let text = try string(entry)
+                do {
+                    config.http = try HTTPAddress.parse(text)
+                } catch {
+                    throw failure(.invalidValue, at: entry, error.description)
+                }
+            }
         }
         if let entry = top["data_dir"] {
             config.dataDirectory = try string(entry)

@@ -10,6 +10,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var endpoint: String = "tcp://127.0.0.1:5570"
     /// The PUB endpoint events are published on.
     public var eventsEndpoint: String = "tcp://127.0.0.1:5571"
+    /// Where the HTTP ops surface (health, metrics, API, dashboard) listens; nil: it is off.
+    public var http: HTTPAddress? = .default
     /// Where the daemon keeps its ledger (`switchboard.sqlite`).
     public var dataDirectory: String = "./var"
     /// `fsync`: a commit survives power loss (SQLite synchronous=FULL). `os`: it survives a crash of the

@@ -13,7 +13,7 @@ struct BrokerLoop {
     let writer: LedgerWriter
     let logger: Logger
     let logBodies: Bool
-    var stats = BrokerStats()
+    var metrics = BrokerMetrics()
     var warningLimiter = RateLimiter(perSecond: 20)
     /// Changes of the current batch: one group, handed to the ledger writer in one go.
     private var changes: [Change] = []
@@ -24,6 +24,8 @@ struct BrokerLoop {
     private(set) var durableGroup: UInt64 = 0
     /// Messages waiting until the group they describe is durable, in the order they were produced.
     private var outbox = Deque<HeldMessage>()
+    /// Operators' actions waiting for the group that records them to be durable.
+    private var durabilityWaiters = Deque<(group: UInt64, resume: @Sendable () -> Void)>()
 
     struct HeldMessage {
         let group: UInt64
@@ -67,7 +69,7 @@ struct BrokerLoop {
     // MARK: Incoming
 
     mutating func handle(_ message: Message, now: Timestamp) {
-        stats.received += 1
+        metrics.messagesReceived += 1
         let frames = message.frames
         guard frames.count >= 2 else {
             // Nothing after the identity: no way to reply meaningfully.
@@ -159,7 +161,7 @@ struct BrokerLoop {
         peer: [UInt8], frames: ArraySlice<[UInt8]>, error: ProtocolError, reply: Bool, delimited: Bool? = nil,
         reference: String? = nil
     ) {
-        stats.countProtocolError(error.reason)
+        metrics.countProtocolError(error.reason)
         if warningLimiter.allow(now: Timestamp.now()) {
             logger.warning(
                 "refused a malformed message",
@@ -197,8 +199,9 @@ struct BrokerLoop {
 
     private mutating func record(_ change: Change) {
         changes.append(change)
+        metrics.count(change)
         switch change.type {
-        case .workerJoined, .workerLeft, .workerLost:
+        case .workerJoined, .workerLeft, .workerLost, .workerDraining:
             logger.info(
                 "\(change.type.rawValue)",
                 metadata: [
@@ -240,6 +243,27 @@ struct BrokerLoop {
             outbox.removeFirst()
             deliver(to: first.peer, frames: first.frames)
         }
+        while let first = durabilityWaiters.first, first.group <= durableGroup {
+            durabilityWaiters.removeFirst()
+            first.resume()
+        }
+    }
+
+    /// Flushes the changes made so far and calls `resume` once they are durable (an operator's action is
+    /// done when the ledger has it, like an agent's submission).
+    mutating func whenDurable(_ resume: @escaping @Sendable () -> Void) {
+        flushChanges()
+        if groupsPosted <= durableGroup {
+            resume()
+        } else {
+            durabilityWaiters.append((groupsPosted, resume))
+        }
+    }
+
+    /// The loop is leaving: whoever still waits is answered (the writer commits what it was given before it
+    /// stops, or the daemon is failing anyway).
+    mutating func releaseDurabilityWaiters() {
+        while let first = durabilityWaiters.popFirst() { first.resume() }
     }
 
     /// Messages still waiting for the ledger.
@@ -272,12 +296,12 @@ struct BrokerLoop {
         all.append(contentsOf: frames)
         do {
             try router.send(frames: all, dontWait: true)
-            stats.sent += 1
+            metrics.messagesSent += 1
         } catch let error as ZMQError where error.isHostUnreachable {
             // The peer has gone; what it would have been told stays fetchable by ticket.
-            stats.unroutable += 1
+            metrics.messagesUnroutable += 1
         } catch {
-            stats.dropped += 1
+            metrics.messagesDropped += 1
             logger.debug("message dropped", metadata: ["peer": "\(peer)", "error": "\(error)"])
         }
     }

@@ -5,10 +5,21 @@ import SwitchboardSchema
 enum BrokerMessage: Sendable {
     /// Stop intake, deliver what is durable, tell workers, and return.
     case stop
-    /// Every change group up to this one is durable: messages waiting on them may go.
-    case durable(group: UInt64)
+    /// Every change group up to this one is durable: messages waiting on them may go. `commit` is the
+    /// transaction that made it so (for the metrics).
+    case durable(group: UInt64, Commit)
+    /// Runs on the broker thread with its state (the ops surface's reads and actions); see ``BrokerOperation``.
+    case operate(BrokerOperation)
     /// A reply the ledger writer prepared (STATUS of an old ticket, HISTORY, ...).
     case reply(Peer, AgentMessage)
     /// The ledger cannot be written: the broker must stop rather than promise what it cannot keep.
     case ledgerFailed(String)
+}
+
+extension BrokerMessage {
+    /// One ledger transaction, as the metrics see it.
+    struct Commit: Sendable {
+        var seconds: Double
+        var changes: Int
+    }
 }

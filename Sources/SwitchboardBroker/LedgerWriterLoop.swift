@@ -55,6 +55,7 @@ struct LedgerWriterLoop {
 
     private mutating func commit(_ changes: [Change], through group: UInt64) {
         guard !failed else { return }
+        let started = ContinuousClock.now
         do {
             try ledger.apply(changes)
         } catch {
@@ -64,8 +65,9 @@ struct LedgerWriterLoop {
             return
         }
         // Events describe durable state only, so they go out after the commit.
+        let commit = BrokerMessage.Commit(seconds: (ContinuousClock.now - started).seconds, changes: changes.count)
         publisher.publish(changes)
-        broker.post(.durable(group: group))
+        broker.post(.durable(group: group, commit))
     }
 
     private func answer(_ query: LedgerWriter.Command) {
@@ -166,7 +168,7 @@ enum LedgerReplies {
 
 extension StoredRequest {
     /// The STATUS body for a request read from the ledger.
-    var status: RequestStatus {
+    public var status: RequestStatus {
         RequestStatus(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
             attempts: attempts, worker: state.isFinal ? nil : worker, reason: reason, updates: updates,
@@ -174,8 +176,8 @@ extension StoredRequest {
             answeredAt: answeredAt?.iso8601, failure: failure)
     }
 
-    /// The request as Core restores it after a restart.
-    var recovered: RecoveredRequest {
+    /// The request as Core restores it after a restart (or an operator requeues it).
+    public var recovered: RecoveredRequest {
         RecoveredRequest(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
             attempts: attempts, body: body, submittedAt: submittedAt, updatedAt: updatedAt, deadline: deadline,
@@ -184,7 +186,8 @@ extension StoredRequest {
 }
 
 extension StoredEvent {
-    var entry: RequestHistory.Entry {
+    /// The history entry HISTORY replies and the ops API show.
+    public var entry: RequestHistory.Entry {
         RequestHistory.Entry(
             type: type, at: at.iso8601, department: department, fromDepartment: fromDepartment, state: state,
             attempt: attempt, worker: worker, reason: reason)

@@ -84,30 +84,39 @@ extension BrokerCore {
                     "ticket \(ticket) is already \(request.state.rawValue); it cannot be cancelled", ticket: ticket))))
             return takeActions()
         }
-        let holder = request.holder
-        finish(ticket: ticket, state: .cancelled, reason: "cancelled by the agent", now: now)
+        cancelOpen(ticket: ticket, reason: "cancelled by the agent", now: now, replyingTo: agent)
+        return takeActions()
+    }
+
+    /// Cancels an open request: recorded, `replyingTo` gets its STATUS, and the worker holding it is told to
+    /// stop (and may take other work).
+    mutating func cancelOpen(ticket: String, reason: String, now: Timestamp, replyingTo agent: Peer? = nil) {
+        let holder = requests[ticket]?.holder
+        finish(ticket: ticket, state: .cancelled, reason: reason, now: now)
         emit(.record(change(.requestCancelled, requests[ticket]!, now: now)))
-        emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now)))
+        if let agent { emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now))) }
         if let holder {
             emit(.sendToWorker(holder, .cancel(ticket: ticket)))
             fill(workerID: holder.id, now: now)
         }
-        return takeActions()
     }
 
     // MARK: Replies
 
     func statusReply(_ request: RequestRecord, now: Timestamp) -> AgentMessage {
+        .status(ticket: request.ticket, info: JSONCoding.encode(status(of: request, now: now)), answer: request.answer)
+    }
+
+    func status(of request: RequestRecord, now: Timestamp) -> RequestStatus {
         // A finished request keeps its last holder (for duplicate answers), but nobody holds it any more.
         let worker = request.state.isFinal ? nil : request.holder.flatMap { workers[$0.id]?.name }
-        let info = RequestStatus(
+        return RequestStatus(
             ticket: request.ticket, requestID: request.requestID, department: request.department,
             priority: request.priority, state: request.state, attempts: request.attempts,
             worker: worker, reason: request.reason,
             updates: request.updates, submittedAt: request.submittedAt.iso8601,
             updatedAt: request.updatedAt.iso8601, deadline: request.deadline.iso8601,
             answeredAt: request.answeredAt?.iso8601, failure: request.failure, clocks: request.sla?.status(at: now))
-        return .status(ticket: request.ticket, info: JSONCoding.encode(info), answer: request.answer)
     }
 
     func unknownTicket(_ ticket: String) -> AgentMessage {
@@ -134,6 +143,7 @@ extension BrokerCore {
         change.reason = request.reason
         change.failure = request.failure
         change.sla = request.sla.map(SLAState.init)
+        change.submittedAt = request.submittedAt
         return change
     }
 }

@@ -13,7 +13,7 @@ extension BrokerCore {
 
     /// Gives a worker with free credit the best requests among its departments.
     mutating func fill(workerID: [UInt8], now: Timestamp) {
-        while let worker = workers[workerID], worker.freeCredit > 0 {
+        while let worker = workers[workerID], worker.usableCredit > 0 {
             var best: (department: String, entry: RequestQueue.Entry)?
             for department in worker.departments {
                 guard let entry = front(department: department) else { continue }
@@ -29,7 +29,7 @@ extension BrokerCore {
     func pickWorker(for department: String, avoiding: [UInt8]? = nil) -> [UInt8]? {
         var chosen: WorkerRecord?
         for id in departments[department]?.workers ?? [] where id != avoiding {
-            guard let worker = workers[id], worker.freeCredit > 0 else { continue }
+            guard let worker = workers[id], worker.usableCredit > 0 else { continue }
             if let current = chosen {
                 let fewer = worker.inFlight.count < current.inFlight.count
                 let sameButIdler = worker.inFlight.count == current.inFlight.count
@@ -141,7 +141,8 @@ extension BrokerCore {
         // Its request id stays in the idempotency index for the whole retention, see pruneIndex(now:).
         let retained = max(1, configuration.retainedFinishedRequests)
         while finished.count > retained, let oldest = finished.popFirst() {
-            requests.removeValue(forKey: oldest)
+            // An operator may have requeued a dead letter since: only a request still finished leaves memory.
+            if requests[oldest]?.state.isFinal == true { requests.removeValue(forKey: oldest) }
         }
     }
 

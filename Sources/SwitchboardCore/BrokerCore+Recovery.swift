@@ -63,6 +63,10 @@ extension BrokerCore {
                 body: stored.body, submittedAt: stored.submittedAt, updatedAt: stored.updatedAt,
                 deadline: stored.deadline, updates: stored.updates, sequence: nextSequence)
             requests[stored.ticket] = request
+            if stored.state == .accepted || stored.state == .waitingOnAgent || stored.updates > 0 {
+                // Already responded to before the restart: its first response is not counted again.
+                requests[stored.ticket]!.respondedAt = stored.updatedAt
+            }
             ticketsByRequestID[stored.requestID] = stored.ticket
             openRequests += 1
             guard departments[stored.department] != nil else {

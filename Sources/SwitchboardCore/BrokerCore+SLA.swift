@@ -21,23 +21,38 @@ extension BrokerCore {
         }
     }
 
-    /// A worker accepted the request or sent an update: the first response is met.
-    mutating func firstResponse(ticket: String, now: Timestamp) {
-        guard var sla = requests[ticket]?.sla else { return }
+    /// A worker accepted the request, asked the agent or sent an update: the first response is met. Returns
+    /// whether this was the request's first response (for the time-to-first-response metric).
+    @discardableResult
+    mutating func firstResponse(ticket: String, now: Timestamp) -> Bool {
+        let first = noteResponse(ticket: ticket, now: now)
+        guard var sla = requests[ticket]?.sla else { return first }
         let calendar = sla.policy.calendar
         sla.update(.firstResponse) { $0.stop(at: now, calendar: calendar) }
         requests[ticket]!.sla = sla
         scheduleSLA(ticket: ticket)
+        return first
     }
 
-    /// An update arrived: it is a first response, and the periodic-update clock starts over.
-    mutating func updateReceived(ticket: String, now: Timestamp) {
-        guard var sla = requests[ticket]?.sla else { return }
+    /// Records when the request was first responded to; true the first time.
+    private mutating func noteResponse(ticket: String, now: Timestamp) -> Bool {
+        guard let request = requests[ticket], request.respondedAt == nil else { return false }
+        requests[ticket]!.respondedAt = now
+        return true
+    }
+
+    /// An update arrived: it is a first response, and the periodic-update clock starts over. Returns whether
+    /// it was the first response.
+    @discardableResult
+    mutating func updateReceived(ticket: String, now: Timestamp) -> Bool {
+        let first = noteResponse(ticket: ticket, now: now)
+        guard var sla = requests[ticket]?.sla else { return first }
         let calendar = sla.policy.calendar
         sla.update(.firstResponse) { $0.stop(at: now, calendar: calendar) }
         sla.update(.update) { $0.restart(at: now) }
         requests[ticket]!.sla = sla
         scheduleSLA(ticket: ticket)
+        return first
     }
 
     /// The request finished: every clock stops. An answer meets (or, late, breaches) the clocks still running;

@@ -20,7 +20,7 @@ extension BrokerCore {
         let departmentsServed = Array(Set(info.departments)).sorted()
         let name = info.name ?? "worker-\(peer)"
         workers[peer.id] = WorkerRecord(
-            peer: peer, name: name, departments: departmentsServed, credit: info.credit, lastSeen: now)
+            peer: peer, name: name, departments: departmentsServed, credit: info.credit, lastSeen: now, joinedAt: now)
         for department in departmentsServed {
             departments[department]!.workers.append(peer.id)
         }
@@ -64,8 +64,10 @@ extension BrokerCore {
         if request.state == .offered {
             requests[ticket]!.state = .accepted
             requests[ticket]!.updatedAt = now
-            firstResponse(ticket: ticket, now: now)
-            emit(.record(change(.requestAccepted, requests[ticket]!, now: now)))
+            let first = firstResponse(ticket: ticket, now: now)
+            var change = change(.requestAccepted, requests[ticket]!, now: now)
+            change.firstResponse = first
+            emit(.record(change))
         }
         return finishWorkerMessage(peer, known: known)
     }
@@ -124,8 +126,9 @@ extension BrokerCore {
         request.updates += 1
         request.updatedAt = now
         requests[ticket] = request
-        updateReceived(ticket: ticket, now: now)
+        let first = updateReceived(ticket: ticket, now: now)
         var change = change(.requestUpdated, request, now: now)
+        change.firstResponse = first
         change.body = body
         emit(.record(change))
         if let agent = request.agent {
@@ -284,11 +287,12 @@ extension BrokerCore {
                 "ticket \(ticket) already waits on the agent; wait for its INFO before asking again")))
             return finishWorkerMessage(peer, known: known)
         }
-        firstResponse(ticket: ticket, now: now)
+        let first = firstResponse(ticket: ticket, now: now)
         requests[ticket]!.state = .waitingOnAgent
         requests[ticket]!.updatedAt = now
         pauseSLA(ticket: ticket, now: now)
         var change = change(.requestWaitingOnAgent, requests[ticket]!, now: now)
+        change.firstResponse = first
         change.body = question
         emit(.record(change))
         if let agent = request.agent {

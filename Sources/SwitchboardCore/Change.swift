@@ -26,6 +26,10 @@ public struct Change: Sendable, Equatable {
     public var slaTarget: SLATarget?
     public var slaThreshold: Int?
     public var dueAt: Timestamp?
+    /// When the request was submitted (for the time-to-answer metric); not published.
+    public var submittedAt: Timestamp?
+    /// This accept, update or question is the request's first response (time-to-first-response metric).
+    public var firstResponse = false
     /// The request's pinned service-level policy and clock states after the change; ledger only.
     public var sla: SLAState?
     public var body: [UInt8]?

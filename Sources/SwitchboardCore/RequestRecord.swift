@@ -21,6 +21,8 @@ struct RequestRecord: Sendable {
     var updatedAt: Timestamp
     var deadline: Timestamp
     var answeredAt: Timestamp?
+    /// When a worker first accepted it, asked the agent or sent an update.
+    var respondedAt: Timestamp?
     var answer: [UInt8]?
     var reason: String?
     /// Why a dead-lettered request failed: `rejected` or `max_attempts`.

@@ -152,3 +152,11 @@ extension SLASnapshot {
         return restored
     }
 }
+
+extension SLASnapshot {
+    /// The clocks as STATUS reports them at `now` (nil if the snapshot names something this version does not
+    /// know), and where the request stands.
+    public func clockStatus(at now: Timestamp) -> (clocks: [SLAClockStatus], level: SLALevel)? {
+        requestSLA.map { ($0.status(at: now), $0.level) }
+    }
+}

@@ -8,10 +8,17 @@ struct WorkerRecord: Sendable {
     let credit: Int
     var inFlight: Set<String> = []
     var lastSeen: Timestamp
+    /// When it registered.
+    var joinedAt: Timestamp
+    /// An operator drained it: it gets nothing new and finishes what it holds.
+    var draining = false
     /// When it was last given a request: among equally loaded workers the longest idle goes first.
     var lastAssigned: UInt64 = 0
     /// Which READY this record came from (see ``TimerQueue/Kind/workerExpiry(id:registration:)``).
     var registration: UInt64 = 0
 
     var freeCredit: Int { credit - inFlight.count }
+
+    /// Credit that dispatch may use: none while draining.
+    var usableCredit: Int { draining ? 0 : freeCredit }
 }

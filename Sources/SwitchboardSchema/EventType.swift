@@ -20,6 +20,8 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case workerJoined = "worker.joined"
     case workerLeft = "worker.left"
     case workerLost = "worker.lost"
+    /// An operator drained the worker: it gets nothing new and finishes what it holds.
+    case workerDraining = "worker.draining"
 
     public var topic: [UInt8] { Array(rawValue.utf8) }
 }

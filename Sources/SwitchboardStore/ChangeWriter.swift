@@ -39,7 +39,7 @@ struct ChangeWriter {
             .requestCancelled, .requestDeadLettered, .requestEscalated:
             try update(change)
             try recordEvent(change, body: nil)
-        case .workerJoined, .workerLeft, .workerLost:
+        case .workerJoined, .workerLeft, .workerLost, .workerDraining:
             try insertWorkerEvent.execute(arguments: [
                 change.type.rawValue, change.at.rawValue, change.worker ?? "",
                 (change.departments ?? []).joined(separator: ","), change.credit, change.reason,
@@ -79,7 +79,7 @@ struct ChangeWriter {
         try insertEvent.execute(arguments: [
             change.type.rawValue, change.at.rawValue, change.department, change.fromDepartment,
             change.state?.rawValue, change.attempt, change.worker, change.reason, body.map { Data($0) },
-            try ticket(of: change),
+            change.slaTarget?.rawValue, try ticket(of: change),
         ])
     }
 
@@ -126,8 +126,9 @@ extension ChangeWriter {
         """
 
     static let insertEventSQL = """
-        INSERT INTO request_event (ticket, type, at, department, from_department, state, attempt, worker, reason, body)
-        SELECT ticket, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM request WHERE ticket = ?
+        INSERT INTO request_event (ticket, type, at, department, from_department, state, attempt, worker, reason, body,
+            target)
+        SELECT ticket, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM request WHERE ticket = ?
         """
 
     static let insertWorkerEventSQL = """

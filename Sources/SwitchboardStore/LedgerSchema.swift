@@ -63,6 +63,14 @@ enum LedgerSchema {
             // The pinned SLA policy and clock states of each request, as JSON (SLASnapshot).
             try db.execute(sql: "ALTER TABLE request ADD COLUMN sla TEXT")
         }
+        migrator.registerMigration("v3: operations") { db in
+            // The SLA clock of warning and breach events, and an index to list the latest events of a type
+            // (recent breaches on the dashboard) without scanning the whole history.
+            try db.execute(sql: """
+                ALTER TABLE request_event ADD COLUMN target TEXT;
+                CREATE INDEX request_event_type ON request_event(type, id);
+                """)
+        }
         return migrator
     }
 }

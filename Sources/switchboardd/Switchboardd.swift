@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardBroker
+import SwitchboardOps
 import SwitchboardStore
 
 /// `switchboardd`: the Switchboard daemon.
@@ -13,7 +14,8 @@ struct Switchboardd: AsyncParsableCommand {
         abstract: "Routes requests between call-center agents and department workers over ZeroMQ.",
         discussion: """
             With no configuration file the daemon listens on tcp://127.0.0.1:5570, publishes events on \
-            tcp://127.0.0.1:5571 and knows the departments claims, eligibility, pharmacy, billing and \
+            tcp://127.0.0.1:5571, serves health, metrics, the JSON API and the dashboard on \
+            http://127.0.0.1:8570, and knows the departments claims, eligibility, pharmacy, billing and \
             provider-relations. deploy/switchboard.yaml documents every configuration key.
             """)
 
@@ -26,6 +28,9 @@ struct Switchboardd: AsyncParsableCommand {
     @Option(help: "PUB endpoint for events (overrides the file).")
     var events: String?
 
+    @Option(help: "HOST:PORT of the HTTP ops surface, or off (overrides the file).")
+    var http: String?
+
     @Option(name: .customLong("data-dir"), help: "Directory for the daemon's state (overrides the file).")
     var dataDirectory: String?
 
@@ -36,6 +41,9 @@ struct Switchboardd: AsyncParsableCommand {
     var checkConfig = false
 
     func validate() throws {
+        if let http {
+            do { _ = try HTTPAddress.parse(http) } catch { throw ValidationError("--http: \(error)") }
+        }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
@@ -53,6 +61,7 @@ struct Switchboardd: AsyncParsableCommand {
         if let endpoint { settings.endpoint = endpoint }
         if let events { settings.eventsEndpoint = events }
         if let dataDirectory { settings.dataDirectory = dataDirectory }
+        if let http { settings.http = try HTTPAddress.parse(http) }
         if let logLevel { settings.logLevel = logLevel }
         if settings.endpoint == settings.eventsEndpoint {
             printError("switchboardd: the request endpoint and the events endpoint must differ; both are \(settings.endpoint)")
@@ -60,6 +69,7 @@ struct Switchboardd: AsyncParsableCommand {
         }
         if checkConfig {
             print("configuration OK: endpoint \(settings.endpoint), events \(settings.eventsEndpoint), "
+                + "http \(settings.http.map { "\($0)" } ?? "off"), "
                 + "departments \(settings.core.departments.map(\.name).joined(separator: ", "))")
             return
         }
@@ -75,9 +85,13 @@ struct Switchboardd: AsyncParsableCommand {
             logger.warning("log.bodies is on: request bodies and rejection reasons will be written to the log; they may hold members' health information")
         }
         let broker = Broker(configuration: settings, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
+        if let address = settings.http {
+            services.append(.init(service: OpsServer(broker: broker, address: address, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: broker)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {
@@ -86,6 +100,9 @@ struct Switchboardd: AsyncParsableCommand {
             // Never start empty over data we cannot read: say which file and why, and stop.
             logger.critical("cannot open the ledger", metadata: ["ledger": "\(error.path)", "error": "\(error.reason)"])
             throw ExitCode(74)  // EX_IOERR
+        } catch let error as OpsServerError {
+            logger.critical("cannot serve HTTP", metadata: ["error": "\(error)"])
+            throw ExitCode(69)  // EX_UNAVAILABLE
         } catch {
             logger.critical("switchboardd failed", metadata: ["error": "\(error)"])
             throw ExitCode(1)

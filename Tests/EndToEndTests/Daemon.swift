@@ -9,6 +9,9 @@ final class Daemon: @unchecked Sendable {
     let directory: URL
     let endpoint: String
     let eventsEndpoint: String
+    /// The HTTP ops surface, `127.0.0.1:PORT`.
+    let httpAddress: String
+    var httpBase: String { "http://\(httpAddress)" }
     let events: EventWatcher
     private let configurationFile: URL
     private let current: Locked<ChildProcess?> = Locked(nil)
@@ -40,6 +43,7 @@ final class Daemon: @unchecked Sendable {
         directory = try TestEnvironment.temporaryDirectory()
         endpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
         eventsEndpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
+        httpAddress = "127.0.0.1:\(try TestEnvironment.freePort())"
         configurationFile = directory.appendingPathComponent("switchboard.yaml")
         try """
             heartbeat:
@@ -61,7 +65,7 @@ final class Daemon: @unchecked Sendable {
             name: run == 1 ? "switchboardd" : "switchboardd-\(run)", executable: try TestEnvironment.executable("switchboardd"),
             arguments: [
                 "--config", configurationFile.path, "--endpoint", endpoint, "--events", eventsEndpoint,
-                "--data-dir", dataDirectory.path,
+                "--data-dir", dataDirectory.path, "--http", httpAddress,
             ],
             directory: directory)
         current.withLock { $0 = child }
@@ -119,6 +123,16 @@ final class Daemon: @unchecked Sendable {
         let child = try ChildProcess(
             name: name, executable: try TestEnvironment.executable("switchboard"), arguments: all, directory: directory,
             stdin: stdin)
+        children.withLock { $0.append(child) }
+        return child
+    }
+
+    /// Runs an ops command of `switchboard` (`pending`, `workers`, ...) with these arguments (`--http` is added).
+    func opsCLI(_ name: String, _ arguments: [String]) throws -> ChildProcess {
+        var all = arguments
+        all.insert(contentsOf: ["--http", httpAddress], at: 1)
+        let child = try ChildProcess(
+            name: name, executable: try TestEnvironment.executable("switchboard"), arguments: all, directory: directory)
         children.withLock { $0.append(child) }
         return child
     }

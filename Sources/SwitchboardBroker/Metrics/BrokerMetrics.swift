@@ -1,0 +1,110 @@
+import SwitchboardCore
+import SwitchboardSchema
+
+/// What the broker counts for `/metrics` and `/api/v1/stats`, kept on the broker thread from the changes
+/// Core records (so it counts exactly what the ledger stores) and read through a snapshot.
+public struct BrokerMetrics: Sendable, Equatable {
+    /// A department and priority (counters of requests).
+    public struct Key: Hashable, Sendable {
+        public var department: String
+        public var priority: Priority
+
+        public init(department: String, priority: Priority) {
+            self.department = department
+            self.priority = priority
+        }
+    }
+
+    /// A department and SLA target (counters of warnings and breaches).
+    public struct TargetKey: Hashable, Sendable {
+        public var department: String
+        public var target: SLATarget
+
+        public init(department: String, target: SLATarget) {
+            self.department = department
+            self.target = target
+        }
+    }
+
+    public internal(set) var submitted: [Key: UInt64] = [:]
+    public internal(set) var answered: [Key: UInt64] = [:]
+    public internal(set) var cancelled: [Key: UInt64] = [:]
+    public internal(set) var deadLettered: [Key: UInt64] = [:]
+    public internal(set) var slaWarnings: [TargetKey: UInt64] = [:]
+    public internal(set) var slaBreaches: [TargetKey: UInt64] = [:]
+    /// Requests offered again after a worker failed, timed out or left (by department).
+    public internal(set) var retries: [String: UInt64] = [:]
+    public internal(set) var timeToFirstResponse: [String: Histogram] = [:]
+    public internal(set) var timeToAnswer: [String: Histogram] = [:]
+    public internal(set) var commitSeconds = Histogram(bounds: Histogram.commitTimeBounds)
+    public internal(set) var batchSize = Histogram(bounds: Histogram.batchSizeBounds)
+    public internal(set) var protocolErrors: [String: UInt64] = [:]
+    public internal(set) var messagesReceived: UInt64 = 0
+    public internal(set) var messagesSent: UInt64 = 0
+    /// Replies to peers that had disconnected (what they would have been told stays fetchable by ticket).
+    public internal(set) var messagesUnroutable: UInt64 = 0
+    /// Messages dropped because a peer's queue was full.
+    public internal(set) var messagesDropped: UInt64 = 0
+
+    public init() {}
+
+    /// Counts one recorded change.
+    mutating func count(_ change: Change) {
+        switch change.type {
+        case .requestSubmitted:
+            increment(&submitted, change)
+        case .requestAnswered:
+            increment(&answered, change)
+            if let department = change.department, let submittedAt = change.submittedAt {
+                observe(&timeToAnswer, department, (change.at - submittedAt).seconds)
+            }
+        case .requestCancelled:
+            increment(&cancelled, change)
+        case .requestDeadLettered:
+            increment(&deadLettered, change)
+        case .requestRequeued:
+            // An operator's requeue of a dead letter is not a dispatch retry.
+            if change.attempt ?? 0 > 0, let department = change.department { retries[department, default: 0] += 1 }
+        case .requestSLAWarning:
+            if let key = targetKey(change) { slaWarnings[key, default: 0] += 1 }
+        case .requestSLABreached:
+            if let key = targetKey(change) { slaBreaches[key, default: 0] += 1 }
+        case .requestAccepted, .requestUpdated, .requestWaitingOnAgent:
+            if change.firstResponse, let department = change.department, let submittedAt = change.submittedAt {
+                observe(&timeToFirstResponse, department, (change.at - submittedAt).seconds)
+            }
+        case .requestOffered, .requestInfoReceived, .requestTransferred, .requestDuplicateAnswer, .requestEscalated,
+            .workerJoined, .workerLeft, .workerLost, .workerDraining:
+            break
+        }
+    }
+
+    /// One ledger commit: how long it took and how many changes it held.
+    mutating func observeCommit(seconds: Double, changes: Int) {
+        commitSeconds.observe(seconds)
+        batchSize.observe(Double(changes))
+    }
+
+    mutating func countProtocolError(_ reason: String) {
+        protocolErrors[reason, default: 0] += 1
+    }
+
+    private func targetKey(_ change: Change) -> TargetKey? {
+        guard let department = change.department, let target = change.slaTarget else { return nil }
+        return TargetKey(department: department, target: target)
+    }
+
+    private func increment(_ counters: inout [Key: UInt64], _ change: Change) {
+        guard let department = change.department, let priority = change.priority else { return }
+        counters[Key(department: department, priority: priority), default: 0] += 1
+    }
+
+    private func observe(_ histograms: inout [String: Histogram], _ department: String, _ seconds: Double) {
+        histograms[department, default: Histogram(bounds: Histogram.serviceTimeBounds)].observe(max(0, seconds))
+    }
+}
+
+extension Dictionary where Value == UInt64 {
+    /// The sum of every counter.
+    public var total: UInt64 { values.reduce(0, +) }
+}

@@ -1,0 +1,229 @@
+import SwitchboardSchema
+
+/// What operations staff see and do (the HTTP API and the ops CLI), computed from Core's state at `now`.
+/// Reads are one pass over the requests Core holds: cheap enough for a dashboard refreshing every second
+/// with 100,000 open requests, and never on the path of a message.
+extension BrokerCore {
+    // MARK: Reads
+
+    /// Every configured department with its queue, ages, SLA risk and workers (compliance is the ledger's
+    /// to fill in: it spans restarts).
+    public func departmentSummaries(now: Timestamp) -> [DepartmentSummary] {
+        var summaries = Dictionary(uniqueKeysWithValues: departments.keys.map { ($0, DepartmentSummary(name: $0)) })
+        var oldest: [String: (at: Timestamp, ticket: String)] = [:]
+        for request in requests.values where !request.state.isFinal {
+            guard var summary = summaries[request.department] else { continue }
+            summary.pending += 1
+            switch request.state {
+            case .queued: summary.queued += 1
+            case .offered: summary.offered += 1
+            case .accepted: summary.accepted += 1
+            case .waitingOnAgent: summary.waitingOnAgent += 1
+            case .answered, .cancelled, .deadLettered: break
+            }
+            switch request.sla?.level ?? .none {
+            case .warning: summary.atRisk += 1
+            case .breached: summary.breached += 1
+            case .none, .ok: break
+            }
+            summaries[request.department] = summary
+            if let current = oldest[request.department], current.at <= request.submittedAt { continue }
+            oldest[request.department] = (request.submittedAt, request.ticket)
+        }
+        for worker in workers.values {
+            for name in worker.departments {
+                summaries[name]?.workers += 1
+                summaries[name]?.credit += worker.credit
+                summaries[name]?.freeCredit += worker.usableCredit
+                if worker.draining { summaries[name]?.drainingWorkers += 1 }
+            }
+        }
+        for (name, entry) in oldest {
+            summaries[name]?.oldestPendingSeconds = (now - entry.at).seconds
+            summaries[name]?.oldestPendingTicket = entry.ticket
+        }
+        return summaries.values.sorted { $0.name < $1.name }
+    }
+
+    /// The oldest open request's age by department and priority (for the metrics), in seconds.
+    public func oldestPendingAges(now: Timestamp) -> [String: [Priority: Double]] {
+        var oldest: [String: [Priority: Timestamp]] = [:]
+        for request in requests.values where !request.state.isFinal {
+            if let current = oldest[request.department]?[request.priority], current <= request.submittedAt { continue }
+            oldest[request.department, default: [:]][request.priority] = request.submittedAt
+        }
+        return oldest.mapValues { $0.mapValues { (now - $0).seconds } }
+    }
+
+    /// Every connected worker, by name then id.
+    public func workerSummaries(now: Timestamp) -> [WorkerSummary] {
+        workers.values.map { worker in
+            WorkerSummary(
+                id: worker.peer.description, name: worker.name, departments: worker.departments,
+                credit: worker.credit, freeCredit: worker.freeCredit, tickets: worker.inFlight.sorted(),
+                joinedAt: worker.joinedAt.iso8601, lastHeartbeat: worker.lastSeen.iso8601,
+                lastHeartbeatSeconds: (now - worker.lastSeen).seconds, draining: worker.draining)
+        }
+        .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    /// Open requests matching the filter, in its order, one page. Finished states are the ledger's: this
+    /// lists only the open states the filter names.
+    public func openRequests(_ filter: RequestFilter, now: Timestamp) -> RequestPage {
+        let states = filter.effectiveStates.intersection(RequestFilter.openStates)
+        var matching: [RequestRecord] = []
+        for request in requests.values where states.contains(request.state) {
+            if let department = filter.department, request.department != department { continue }
+            if let priority = filter.priority, request.priority != priority { continue }
+            if filter.breaching {
+                let level = request.sla?.level ?? .none
+                guard level == .warning || level == .breached else { continue }
+            }
+            matching.append(request)
+        }
+        let total = matching.count
+        let end = min(total, filter.offset + filter.limit)
+        let page: [RequestRecord]
+        if filter.offset >= total {
+            page = []
+        } else {
+            switch filter.order {
+            case .newest:
+                page = Array(matching.sorted { $0.sequence > $1.sequence }[filter.offset..<end])
+            case .deadline:
+                page = Array(matching.sorted { ($0.deadline, $0.sequence) < ($1.deadline, $1.sequence) }[filter.offset..<end])
+            }
+        }
+        return RequestPage(
+            items: page.map { summary(of: $0, now: now) }, total: total, offset: filter.offset, limit: filter.limit)
+    }
+
+    /// A request Core holds, as a list shows it; nil if Core does not hold it.
+    public func requestSummary(ticket: String, now: Timestamp) -> RequestSummary? {
+        requests[ticket].map { summary(of: $0, now: now) }
+    }
+
+    /// A request Core holds, as STATUS reports it (clocks included), with its SLA level.
+    public func requestStatus(ticket: String, now: Timestamp) -> (status: RequestStatus, sla: SLALevel)? {
+        guard let request = requests[ticket] else { return nil }
+        return (status(of: request, now: now), request.sla?.level ?? .none)
+    }
+
+    /// Open requests by department and state, every configured department and open state present.
+    public var pendingByDepartment: [String: [RequestState: Int]] {
+        let zero = Dictionary(uniqueKeysWithValues: RequestFilter.openStates.map { ($0, 0) })
+        var counts = Dictionary(uniqueKeysWithValues: departments.keys.map { ($0, zero) })
+        for request in requests.values where !request.state.isFinal {
+            counts[request.department]?[request.state, default: 0] += 1
+        }
+        return counts
+    }
+
+    func summary(of request: RequestRecord, now: Timestamp) -> RequestSummary {
+        let open = !request.state.isFinal
+        let worker = request.holder.flatMap { workers[$0.id]?.name }
+        return RequestSummary(
+            ticket: request.ticket, requestID: request.requestID, department: request.department,
+            priority: request.priority, state: request.state, attempts: request.attempts, worker: worker,
+            reason: request.reason, failure: request.failure, sla: request.sla?.level ?? .none,
+            submittedAt: request.submittedAt.iso8601, updatedAt: request.updatedAt.iso8601,
+            deadline: request.deadline.iso8601, ageSeconds: (now - request.submittedAt).seconds,
+            dueInSeconds: open ? (request.deadline - now).seconds : nil)
+    }
+
+    // MARK: Actions
+
+    /// Stops giving a worker new requests; it finishes what it holds. `worker` is its id (hex identity) or
+    /// its name, if only one connected worker has that name.
+    public mutating func drain(worker: String, now: Timestamp) -> (Result<WorkerSummary, ProtocolError>, [CoreAction]) {
+        let matches = workers.values.filter { $0.peer.description == worker }
+        let candidates = matches.isEmpty ? workers.values.filter { $0.name == worker } : matches
+        guard let chosen = candidates.first else {
+            return (.failure(ProtocolError(.notFound, "unknown-worker", "no connected worker has the id or name '\(worker)'")), [])
+        }
+        guard candidates.count == 1 else {
+            let ids = candidates.map(\.peer.description).sorted().joined(separator: ", ")
+            return (.failure(ProtocolError(
+                .conflict, "ambiguous-worker", "\(candidates.count) workers are named '\(worker)'; give one id: \(ids)")), [])
+        }
+        if !chosen.draining {
+            workers[chosen.peer.id]!.draining = true
+            var change = Change(type: .workerDraining, at: now)
+            change.worker = chosen.name
+            change.departments = chosen.departments
+            change.credit = chosen.credit
+            change.reason = "drained by an operator"
+            emit(.record(change))
+        }
+        return (.success(workerSummaries(now: now).first { $0.id == chosen.peer.description }!), takeActions())
+    }
+
+    /// An operator cancels an open request: like an agent's CANCEL, and the agent waiting for it is told.
+    public mutating func cancel(byOperator ticket: String, now: Timestamp) -> (Result<RequestState, ProtocolError>, [CoreAction]) {
+        guard let request = requests[ticket] else {
+            return (.failure(ProtocolError(.notFound, "unknown-ticket", "ticket \(ticket) is not open")), takeActions())
+        }
+        guard !request.state.isFinal else {
+            return (.failure(ProtocolError(
+                .conflict, "already-final", "ticket \(ticket) is already \(request.state.rawValue); it cannot be cancelled")),
+                takeActions())
+        }
+        cancelOpen(ticket: ticket, reason: "cancelled by an operator", now: now)
+        if let agent = request.agent {
+            emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now)))
+        }
+        return (.success(.cancelled), takeActions())
+    }
+
+    /// An operator puts a dead-lettered request back in its queue, as the ledger holds it (with its body):
+    /// attempts start over, and so do its service-level clocks under the department's current policy.
+    public mutating func requeue(deadLetter stored: RecoveredRequest, now: Timestamp) -> (Result<RequestState, ProtocolError>, [CoreAction]) {
+        if let current = requests[stored.ticket], current.state != .deadLettered {
+            return (.failure(ProtocolError(
+                .conflict, "not-dead-lettered",
+                "ticket \(stored.ticket) is \(current.state.rawValue); only a dead-lettered request can be requeued")),
+                takeActions())
+        }
+        guard stored.state == .deadLettered else {
+            return (.failure(ProtocolError(
+                .conflict, "not-dead-lettered",
+                "ticket \(stored.ticket) is \(stored.state.rawValue); only a dead-lettered request can be requeued")),
+                takeActions())
+        }
+        guard departments[stored.department] != nil else {
+            return (.failure(ProtocolError(
+                .conflict, "unknown-department",
+                "ticket \(stored.ticket) belongs to department '\(stored.department)', which is no longer configured")),
+                takeActions())
+        }
+        nextSequence += 1
+        var request = RequestRecord(
+            ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
+            priority: stored.priority, state: .queued, agent: requests[stored.ticket]?.agent, body: stored.body,
+            submittedAt: stored.submittedAt, updatedAt: now, deadline: now + policy(stored.department).answerTarget(for: stored.priority),
+            updates: stored.updates, sequence: nextSequence)
+        request.reason = "requeued by an operator"
+        request.respondedAt = requests[stored.ticket]?.respondedAt
+        requests[stored.ticket] = request
+        ticketsByRequestID[stored.requestID] = stored.ticket
+        openRequests += 1
+        startSLA(ticket: stored.ticket, now: now)
+        departments[stored.department]!.queue.push(requests[stored.ticket]!)
+        emit(.record(change(.requestRequeued, requests[stored.ticket]!, now: now)))
+        dispatch(department: stored.department, now: now)
+        return (.success(requests[stored.ticket]!.state), takeActions())
+    }
+}
+
+extension RequestSLA {
+    /// Where the request stands, without computing open time: breached if a clock breached, warning if a
+    /// clock still counting passed a warning threshold.
+    var level: SLALevel {
+        var level = SLALevel.ok
+        for clock in clocks {
+            if clock.outcome == .breached { return .breached }
+            if !clock.stopped && clock.passed > 0 { level = .warning }
+        }
+        return level
+    }
+}

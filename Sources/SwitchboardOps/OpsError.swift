@@ -1,0 +1,23 @@
+import SwitchboardSchema
+
+/// A refusal of the HTTP API: its status and the same error body as the ZeroMQ protocol's ERROR.
+struct OpsError: Error, CustomStringConvertible {
+    let detail: ErrorDetail
+
+    init(_ status: StatusCode, _ error: String, _ message: String, ticket: String? = nil) {
+        detail = ErrorDetail(status: status, error: error, message: message, ticket: ticket)
+    }
+
+    init(_ error: ProtocolError, ticket: String? = nil) {
+        self.init(error.status, error.reason, error.message, ticket: ticket)
+    }
+
+    var description: String { "\(detail.status.rawValue) \(detail.error): \(detail.message)" }
+
+    static let unavailable = OpsError(
+        .unavailable, "not-serving", "the broker is not serving (starting or stopping); retry in a moment")
+
+    static func notFound(path: String) -> OpsError {
+        OpsError(.notFound, "not-found", "no such endpoint: \(path); see schemas/API.md for the API")
+    }
+}

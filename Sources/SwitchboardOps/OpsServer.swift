@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SwitchboardBroker
+
+/// The HTTP ops surface as a ServiceLifecycle `Service`: health, metrics, the JSON API and the dashboard,
+/// served by Hummingbird beside the broker (schemas/API.md).
+public struct OpsServer: Service {
+    let address: HTTPAddress
+    let application: Application<RouterResponder<BasicRequestContext>>
+    let logger: Logger
+
+    public init(broker: Broker, address: HTTPAddress, logger: Logger) {
+        let router = Router()
+        router.addMiddleware { LogRequestsMiddleware(.debug) }
+        OpsRoutes.add(to: router, operations: Operations(broker: broker))
+        var serverLogger = logger
+        serverLogger[metadataKey: "surface"] = "http"
+        self.address = address
+        self.logger = logger
+        self.application = Application(
+            router: router,
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "switchboardd"),
+            onServerRunning: { [logger] _ in
+                logger.info("http ops surface ready", metadata: ["http": "\(address)"])
+            },
+            logger: serverLogger)
+    }
+
+    public func run() async throws {
+        do {
+            try await application.runService()
+        } catch {
+            throw OpsServerError(address: address, underlying: error)
+        }
+    }
+}
+
+/// The HTTP surface could not start (most often: the port is taken).
+public struct OpsServerError: Error, CustomStringConvertible {
+    public let address: HTTPAddress
+    public let underlying: any Error
+    public var description: String {
+        "cannot serve HTTP on \(address): \(underlying); choose another address with --http HOST:PORT or http.listen, or turn it off with --http off"
+    }
+}
