@@ -5,7 +5,7 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 BIN        := .build/debug
 
-.PHONY: all deps build run test clean
+.PHONY: all deps test-deps build run test clean
 
 all: build
 
@@ -24,7 +24,18 @@ build: deps
 run: build
 	deploy/demo/run-demo.sh $(BIN)
 
-test: deps
+# What the tests need beyond the build: headless Chromium (the dashboard test), and the Python checkers'
+# packages (JSON Schema validation, the Prometheus text-format parser). Installed only when missing.
+test-deps: deps
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing chromium (headless, for the dashboard test)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+	@python3 -c 'import jsonschema, rfc3339_validator, prometheus_client' 2>/dev/null || \
+		python3 -m pip install -q --disable-pip-version-check jsonschema rfc3339-validator prometheus_client
+
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

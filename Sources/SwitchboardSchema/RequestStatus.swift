@@ -12,7 +12,8 @@ public struct RequestStatus: Codable, Sendable, Equatable {
     public var worker: String?
     /// Why it was dead-lettered or cancelled.
     public var reason: String?
-    /// For a dead-lettered request, why in one word: `rejected` (the department refused it) or `max_attempts`.
+    /// For a dead-lettered request, why in one word: `rejected` (the department refused it), `max_attempts`, or
+    /// `no_department` (recovered after a restart whose configuration dropped its department).
     public var failure: String?
     /// The request's service-level clocks (first response, answer, periodic update), when it has them.
     public var clocks: [SLAClockStatus]?
