@@ -178,6 +178,22 @@ struct ConfigurationTests {
             mentioning: "unknown key 'descripton' in departments.claims; did you mean 'description'?")
     }
 
+    @Test("http.listen sets the ops surface's address, or turns it off; a bad address is refused at the value")
+    func httpAddress() throws {
+        #expect(BrokerConfiguration().http == HTTPAddress(host: "127.0.0.1", port: 8570))
+        let open = try BrokerConfiguration.parse(yaml: "http:\n  listen: 0.0.0.0:9000\n")
+        #expect(open.http == HTTPAddress(host: "0.0.0.0", port: 9000))
+        let off = try BrokerConfiguration.parse(yaml: "http:\n  listen: \"off\"\n")
+        #expect(off.http == nil)
+        try expectRefusal(
+            "http:\n  listen: 8570\n", .wrongType, line: 2, column: 11, keyPath: "http.listen", mentioning: "expected text")
+        try expectRefusal(
+            "http:\n  listen: localhost:99999\n", .invalidValue, line: 2, column: 11, keyPath: "http.listen",
+            mentioning: "the port is a number from 1 to 65535")
+        try expectRefusal(
+            "http:\n  port: 8570\n", .unknownKey, line: 2, column: 3, keyPath: "http.port", mentioning: "listen")
+    }
+
     @Test("a value of the wrong type is refused at the value")
     func wrongTypes() throws {
         try expectRefusal(
