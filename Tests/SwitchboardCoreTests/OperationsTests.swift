@@ -216,3 +216,18 @@ extension Harness {
         }
     }
 }
+
+@Suite("Operations: top of a list")
+struct TopOfListTests {
+    @Test("the first k in order equal a full sort's prefix, for small and large k, with ties kept stable")
+    func firstMatchesSort() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 7, 100, 2000] {
+            let values = (0..<size).map { _ in Int.random(in: 0..<50, using: &generator) }
+            for count in [0, 1, 5, 50, 3000] {
+                let expected = Array(values.sorted().prefix(count))
+                #expect(BrokerCore.first(count, of: values, by: <) == expected, "size \(size), first \(count)")
+            }
+        }
+    }
+}
