@@ -630,8 +630,8 @@ footer { color: var(--faint); font-size: 12px; text-align: center; padding: 0 0 
         oldest,
         h("td", { className: "num" }, [countPill(d.at_risk, "warn", "Past a warning threshold, not yet breached")]),
         h("td", { className: "num" }, [countPill(d.breached, "bad", "Open requests with a breached target")]),
-        complianceCell(d.sla_compliance, d.answered_last24h),
-        numCell(d.answered_last24h, null, "opt"),
+        complianceCell(d.sla_compliance, d.answered_last_day),
+        numCell(d.answered_last_day, null, "opt"),
         workersTd,
         capTd
       ]);

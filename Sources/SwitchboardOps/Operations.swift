@@ -178,7 +178,7 @@ final class Operations: Sendable {
         return departments.map { department in
             var department = department
             let counts = values[department.name] ?? Compliance()
-            department.answeredLast24h = counts.answered
+            department.answeredLastDay = counts.answered
             let counted = counts.met + counts.breached
             department.slaCompliance = counted == 0 ? nil : Double(counts.met) / Double(counted)
             return department

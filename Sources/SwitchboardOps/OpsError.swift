@@ -17,7 +17,7 @@ struct OpsError: Error, CustomStringConvertible {
     static let unavailable = OpsError(
         .unavailable, "not-serving", "the broker is not serving (starting or stopping); retry in a moment")
 
-    static func notFound(path: String) -> OpsError {
-        OpsError(.notFound, "not-found", "no such endpoint: \(path); see schemas/API.md for the API")
+    static func notFound(method: String, path: String) -> OpsError {
+        OpsError(.notFound, "unknown-endpoint", "no such endpoint: \(method) \(path); schemas/API.md lists the API")
     }
 }

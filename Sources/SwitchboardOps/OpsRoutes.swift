@@ -5,6 +5,7 @@ import SwitchboardSchema
 /// The routes of the HTTP surface (schemas/API.md), each a thin adapter from HTTP to ``Operations``.
 enum OpsRoutes {
     static func add(to router: Router<BasicRequestContext>, operations: Operations) {
+        router.addMiddleware { APIErrorMiddleware() }
         router.get("/") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -155,5 +156,22 @@ enum OpsRoutes {
         }
         let filter = try RequestFilter(query: parameters)
         return (filter.department, filter.limit, filter.offset)
+    }
+}
+
+/// Unknown paths and methods get the API's error body too, not an empty 404.
+struct APIErrorMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return OpsRoutes.json(OpsError.notFound(method: "\(request.method)", path: request.uri.path).detail, status: .notFound)
+        } catch let error as HTTPError where error.status == .methodNotAllowed {
+            let refusal = OpsError(
+                StatusCode(405), "method-not-allowed", "\(request.method) is not allowed on \(request.uri.path); see schemas/API.md")
+            return OpsRoutes.json(refusal.detail, status: .methodNotAllowed)
+        }
     }
 }

@@ -62,13 +62,13 @@ extension Int64 {
 }
 
 extension Duration {
-    /// Whole milliseconds, rounded toward zero.
     /// The duration in seconds, with its fraction (for ages and countdowns in the ops surfaces).
     public var seconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) / 1e18
     }
 
+    /// Whole milliseconds, rounded toward zero.
     public var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000

@@ -61,3 +61,23 @@ enum Output {
         return ExitCode(code)
     }
 }
+
+extension Output {
+    /// An aligned table, as lines: the header, then one line per row, columns two spaces apart. Columns listed in
+    /// `rightAligned` (numbers) align right; the last column is never padded (no trailing spaces).
+    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> [String] {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() where column < widths.count {
+                widths[column] = max(widths[column], cell.count)
+            }
+        }
+        return ([header] + rows).map { cells in
+            cells.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: max(0, widths[min(column, widths.count - 1)] - cell.count))
+                if rightAligned.contains(column) { return pad + cell }
+                return column == cells.count - 1 ? cell : cell + pad
+            }.joined(separator: "  ")
+        }
+    }
+}

@@ -132,7 +132,7 @@ struct OpsSurfaceTests {
             #expect(pharmacy["breached"] as? Int == 2)
             #expect(pharmacy["oldest_pending_ticket"] as? String == scenario.breaching[0])
             let claims = try await check("/api/v1/departments/claims", "department")
-            #expect(claims["answered_last24h"] as? Int == 3)
+            #expect(claims["answered_last_day"] as? Int == 3)
 
             let workers = try await check("/api/v1/workers", "worker-list")
             let workerNames = (workers["workers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
@@ -182,6 +182,8 @@ struct OpsSurfaceTests {
                 ("GET", "/api/v1/requests/T-UNKNOWN", 404, "unknown-ticket"),
                 ("GET", "/api/v1/requests?state=lost", 400, "invalid-parameter"),
                 ("GET", "/api/v1/departments/radiology", 404, "unknown-department"),
+                ("GET", "/api/v1/nothing-here", 404, "unknown-endpoint"),
+                ("POST", "/api/v1/stats", 404, "unknown-endpoint"),
             ] {
                 let reply = method == "POST" ? try await HTTPProbe.post(base + path) : try await HTTPProbe.get(base + path)
                 #expect(reply.status == status, "\(method) \(path): \(reply.text)")

@@ -267,7 +267,7 @@ struct SchemaFileTests {
         let schema = try GoldenVectors.schema("status.schema.json")
         #expect(try enumValues(schema, "state") == Set(RequestState.allCases.map(\.rawValue)))
         #expect(try enumValues(schema, "$defs", "priority") == Set(Priority.allCases.map(\.rawValue)))
-        #expect(try enumValues(schema, "failure") == ["rejected", "max_attempts"])
+        #expect(try enumValues(schema, "failure") == ["rejected", "max_attempts", "no_department"])
     }
 
     @Test("status.schema.json clocks ↔ SLAClockStatus, its targets and states")

@@ -15,11 +15,11 @@ struct LedgerApplyTests {
                     db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
             }
             for name in ["request", "request_event", "worker_event", "request_open", "request_finished",
-                         "request_event_ticket", "grdb_migrations"] {
+                         "request_event_ticket", "request_event_type", "grdb_migrations"] {
                 #expect(names.contains(name), "missing \(name) in \(names)")
             }
             let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1: requests and events", "v2: service levels"])
+            #expect(applied == ["v1: requests and events", "v2: service levels", "v3: operations"])
         }
     }
 

@@ -18,9 +18,11 @@ echo
 echo "== demo: switchboard ask --department eligibility \"Is member M-1001 covered for an MRI?\""
 "$BIN/switchboard" ask --department eligibility --timeout 15s "Is member M-1001 covered for an MRI?"
 echo
-echo "Switchboard is running on tcp://127.0.0.1:5570 (events on tcp://127.0.0.1:5571). In another terminal try:"
+echo "Switchboard is running on tcp://127.0.0.1:5570 (events on tcp://127.0.0.1:5571)."
+echo "Dashboard: http://127.0.0.1:8570/   (metrics: http://127.0.0.1:8570/metrics). In another terminal try:"
 echo "  $BIN/switchboard ask --department claims 'Status of claim C-2024-118?'"
 echo "  $BIN/switchboard events"
 echo "  $BIN/switchboard ask --department pharmacy --no-wait 'Prior auth for member M-77?'   # no bot: stays queued"
+echo "  $BIN/switchboard pending        # or: $BIN/switchboard top"
 echo "Ctrl-C stops the daemon and the demo bot."
 wait $daemon

@@ -21,7 +21,7 @@ public struct DepartmentSummary: Codable, Sendable, Equatable {
     public var freeCredit: Int
     /// Requests answered in the last 24 hours, and the share of them that met every target (0...1); the
     /// share is absent when none was answered.
-    public var answeredLast24h: Int
+    public var answeredLastDay: Int
     public var slaCompliance: Double?
 
     public init(name: String) {
@@ -37,6 +37,6 @@ public struct DepartmentSummary: Codable, Sendable, Equatable {
         drainingWorkers = 0
         credit = 0
         freeCredit = 0
-        answeredLast24h = 0
+        answeredLastDay = 0
     }
 }
