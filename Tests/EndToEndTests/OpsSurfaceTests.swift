@@ -240,6 +240,46 @@ struct OpsSurfaceTests {
         }
     }
 
+    @Test("an HTTP port already taken stops the daemon at start with exit 69 and a sentence saying what to do")
+    func takenPortIsAClearError() async throws {
+        let directory = try TestEnvironment.temporaryDirectory()
+        let (listener, port) = try Self.listeningSocket()
+        defer { close(listener) }
+        let daemon = try ChildProcess(
+            name: "switchboardd-taken-port", executable: try TestEnvironment.executable("switchboardd"),
+            arguments: [
+                "--endpoint", "tcp://127.0.0.1:\(try TestEnvironment.freePort())",
+                "--events", "tcp://127.0.0.1:\(try TestEnvironment.freePort())",
+                "--data-dir", directory.appendingPathComponent("var").path, "--http", "127.0.0.1:\(port)",
+            ],
+            directory: directory)
+        #expect(try await daemon.exitCode(within: .seconds(30)) == 69)
+        #expect(daemon.stderr.contains("cannot serve HTTP on 127.0.0.1:\(port)"), "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("--http"), "the error says how to choose another address")
+    }
+
+    /// A TCP socket listening on a free 127.0.0.1 port, and the port.
+    static func listeningSocket() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket() failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 1) == 0 else {
+            close(fd)
+            throw TestFailure("bind() or listen() failed")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
     /// Where tests leave files for people to look at (the dashboard's screenshot).
     static let artifacts: URL = {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
