@@ -23,7 +23,13 @@ extension Broker {
             let operation = BrokerOperation(
                 body: { loop, now in
                     let result = body(&loop, now)
-                    loop.whenDurable { continuation.resume(returning: result) }
+                    loop.whenDurable { durable in
+                        if durable {
+                            continuation.resume(returning: result)
+                        } else {
+                            continuation.resume(throwing: BrokerUnavailable())
+                        }
+                    }
                 },
                 failure: { continuation.resume(throwing: $0) })
             if !thread.mailbox.post(.operate(operation)) { operation.fail(BrokerUnavailable()) }
@@ -52,11 +58,10 @@ extension Broker {
     public func snapshot() async throws -> BrokerSnapshot {
         let startedAt = self.startedAt
         return try await onBrokerThread { loop, now in
-            BrokerSnapshot(
-                takenAt: now, startedAt: startedAt, metrics: loop.metrics,
-                departments: loop.core.departmentSummaries(now: now),
-                pendingByDepartment: loop.core.pendingByDepartment,
-                oldestPendingAges: loop.core.oldestPendingAges(now: now), workers: loop.core.workerCount)
+            let counts = loop.core.liveCounts(now: now)
+            return BrokerSnapshot(
+                takenAt: now, startedAt: startedAt, metrics: loop.metrics, departments: counts.departments,
+                oldestPendingAges: counts.oldestAges, workers: loop.core.workerCount)
         }
     }
 
@@ -93,9 +98,8 @@ public struct BrokerSnapshot: Sendable {
     public var takenAt: Timestamp
     public var startedAt: Timestamp
     public var metrics: BrokerMetrics
+    /// Every configured department: open requests by state, oldest age, risk, workers.
     public var departments: [DepartmentSummary]
-    /// Open requests by department and state, every configured department and open state present.
-    public var pendingByDepartment: [String: [RequestState: Int]]
     /// The oldest open request's age in seconds, by department and priority (only where something is open).
     public var oldestPendingAges: [String: [Priority: Double]]
     public var workers: Int

@@ -109,6 +109,8 @@ public final class Broker: Service {
         } catch {
             outcome = .failure(error)
         }
+        // The broker thread is gone: the ops surface is told at once, not after the writer's last commit.
+        failPendingOperations()
         try await writer.stop()
         try outcome.get()
         logger.info("switchboardd stopped")
@@ -132,7 +134,7 @@ public final class Broker: Service {
             var loop = BrokerLoop(
                 router: router, core: BrokerCore(configuration: configuration.core, now: Timestamp.now()),
                 configuration: configuration, writer: writer, logger: logger)
-            defer { loop.releaseDurabilityWaiters() }
+            defer { loop.failDurabilityWaiters() }
             loop.perform(recovery.restore(into: &loop.core, now: Timestamp.now()))
             loop.flushChanges()
             ready()
@@ -149,8 +151,13 @@ public final class Broker: Service {
                 // Once stopping, nothing new is read: intake has stopped.
                 moreWaiting = try stopping == nil && readable[0] && loop.readMessages() == BrokerLoop.batchSize
                 if readable[1] {
+                    var failure: LedgerFailure?
                     for message in mailbox.drain() {
                         switch message {
+                        case .operate(let operation) where failure != nil:
+                            operation.fail(BrokerUnavailable())
+                        case _ where failure != nil:
+                            break
                         case let .durable(group, commit):
                             loop.metrics.observeCommit(seconds: commit.seconds, changes: commit.changes)
                             loop.durable(through: group)
@@ -159,7 +166,8 @@ public final class Broker: Service {
                         case let .reply(peer, reply):
                             loop.send(to: peer, agent: reply)
                         case .ledgerFailed(let reason):
-                            throw LedgerFailure(reason: reason)
+                            // The rest of this batch is answered (operations fail) before the thread leaves.
+                            failure = LedgerFailure(reason: reason)
                         case .stop where stopping == nil:
                             stopping = Timestamp.now()
                             loop.shutdown()
@@ -168,6 +176,7 @@ public final class Broker: Service {
                             break
                         }
                     }
+                    if let failure { throw failure }
                 }
                 if let since = stopping {
                     // Leave once everything promised is delivered, or the ledger has had its time.

@@ -121,7 +121,10 @@ struct ConfigurationReader {
         }
         if let section = top["http"] {
             let http = try fields(of: section.value, path: section.path, section: "http")
-            if let entry = http["listen"] {
+            if let entry = http["listen"], entry.value.resolvedTag == .bool, entry.value.bool == false {
+                // YAML reads a bare `off` as false; both mean "no HTTP surface".
+                config.http = nil
+            } else if let entry = http["listen"] {
                 let text = try string(entry)
                 do {
                     config.http = try HTTPAddress.parse(text)

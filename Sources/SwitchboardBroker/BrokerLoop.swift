@@ -25,7 +25,7 @@ struct BrokerLoop {
     /// Messages waiting until the group they describe is durable, in the order they were produced.
     private var outbox = Deque<HeldMessage>()
     /// Operators' actions waiting for the group that records them to be durable.
-    private var durabilityWaiters = Deque<(group: UInt64, resume: @Sendable () -> Void)>()
+    private var durabilityWaiters = Deque<(group: UInt64, resume: @Sendable (_ durable: Bool) -> Void)>()
 
     struct HeldMessage {
         let group: UInt64
@@ -245,29 +245,29 @@ struct BrokerLoop {
         }
         while let first = durabilityWaiters.first, first.group <= durableGroup {
             durabilityWaiters.removeFirst()
-            first.resume()
+            first.resume(true)
         }
     }
 
-    /// Flushes the changes made so far and calls `resume` once they are durable (an operator's action is
-    /// done when the ledger has it, like an agent's submission).
-    mutating func whenDurable(_ resume: @escaping @Sendable () -> Void) {
+    /// Flushes the changes made so far and calls `resume(true)` once they are durable (an operator's action
+    /// is done when the ledger has it, like an agent's submission), or `resume(false)` if the broker stops
+    /// first.
+    mutating func whenDurable(_ resume: @escaping @Sendable (_ durable: Bool) -> Void) {
         flushChanges()
         if groupsPosted <= durableGroup {
-            resume()
+            resume(true)
         } else {
             durabilityWaiters.append((groupsPosted, resume))
         }
     }
 
-    /// The loop is leaving: whoever still waits is answered (the writer commits what it was given before it
-    /// stops, or the daemon is failing anyway).
-    mutating func releaseDurabilityWaiters() {
-        while let first = durabilityWaiters.popFirst() { first.resume() }
+    /// The loop is leaving before the ledger confirmed these: their callers learn it was not done.
+    mutating func failDurabilityWaiters() {
+        while let first = durabilityWaiters.popFirst() { first.resume(false) }
     }
 
-    /// Messages still waiting for the ledger.
-    var heldCount: Int { outbox.count }
+    /// Messages and operators' actions still waiting for the ledger.
+    var heldCount: Int { outbox.count + durabilityWaiters.count }
 
     mutating func send(to peer: Peer, agent message: AgentMessage) {
         sendAfterCommit(to: peer, frames: message.encode())

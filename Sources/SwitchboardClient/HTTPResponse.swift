@@ -96,7 +96,10 @@ extension HTTPResponse {
             guard let lineEnd = rest.firstRange(of: [13, 10]) else { return try incomplete(atEOF) }
             let sizeText = String(decoding: rest[rest.startIndex..<lineEnd.lowerBound], as: UTF8.self)
             let hex = sizeText.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces() } ?? ""
-            guard let size = Int(hex, radix: 16), size >= 0 else { throw ParseError("a chunk size of '\(sizeText)'") }
+            // A chunk cannot exceed the whole response's limit; bounding it also keeps `size + 2` from overflowing.
+            guard let size = Int(hex, radix: 16), (0...HTTPTransport.maxResponseBytes).contains(size) else {
+                throw ParseError("a chunk size of '\(sizeText.prefix(40))'")
+            }
             rest = rest[lineEnd.upperBound...]
             if size == 0 {
                 // Trailers, then an empty line.
@@ -107,6 +110,7 @@ extension HTTPResponse {
                 }
             }
             guard rest.count >= size + 2 else { return try incomplete(atEOF) }
+            guard rest.dropFirst(size).starts(with: [13, 10]) else { throw ParseError("a chunk not followed by CRLF") }
             body += rest.prefix(size)
             rest = rest.dropFirst(size + 2)
         }

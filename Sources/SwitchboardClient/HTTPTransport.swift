@@ -185,6 +185,8 @@ enum HTTPExchange {
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
             if count > 0 {
+                // A server that trickles bytes must not outlive the deadline either.
+                if ContinuousClock.now >= deadline { return .failure(.timedOut) }
                 received += chunk[0..<count]
                 guard received.count <= HTTPTransport.maxResponseBytes else {
                     return .failure(.invalid("the response is larger than 64 MiB"))

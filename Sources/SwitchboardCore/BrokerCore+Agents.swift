@@ -54,7 +54,9 @@ extension BrokerCore {
         change.deadline = requests[ticket]!.deadline
         change.submitter = agent.description
         emit(.record(change))
-        let status: StatusCode = departments[department]!.workers.isEmpty ? .acceptedNoWorker : .created
+        // Draining workers take nothing new: a department served only by them is served by nobody.
+        let served = departments[department]!.workers.contains { workers[$0]?.draining == false }
+        let status: StatusCode = served ? .created : .acceptedNoWorker
         emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
         dispatch(department: department, now: now)
         return takeActions()

@@ -150,7 +150,9 @@ extension BrokerCore {
     mutating func pruneIndex(now: Timestamp) {
         while let oldest = finishedIndex.first, oldest.finishedAt + configuration.retention <= now {
             finishedIndex.removeFirst()
-            if ticketsByRequestID[oldest.requestID] == oldest.ticket {
+            // A request an operator requeued since it finished is open again: its request id still holds.
+            let reopened = requests[oldest.ticket].map { !$0.state.isFinal } ?? false
+            if ticketsByRequestID[oldest.requestID] == oldest.ticket && !reopened {
                 ticketsByRequestID.removeValue(forKey: oldest.requestID)
             }
             if let request = requests[oldest.ticket], request.state.isFinal {

@@ -9,8 +9,15 @@ extension BrokerCore {
     /// Every configured department with its queue, ages, SLA risk and workers (compliance is the ledger's
     /// to fill in: it spans restarts).
     public func departmentSummaries(now: Timestamp) -> [DepartmentSummary] {
+        liveCounts(now: now).departments
+    }
+
+    /// The departments, and the oldest open request's age in seconds by department and priority (for the
+    /// metrics), in one pass over the requests.
+    public func liveCounts(now: Timestamp) -> (departments: [DepartmentSummary], oldestAges: [String: [Priority: Double]]) {
         var summaries = Dictionary(uniqueKeysWithValues: departments.keys.map { ($0, DepartmentSummary(name: $0)) })
         var oldest: [String: (at: Timestamp, ticket: String)] = [:]
+        var oldestByPriority: [String: [Priority: Timestamp]] = [:]
         for request in requests.values where !request.state.isFinal {
             guard var summary = summaries[request.department] else { continue }
             summary.pending += 1
@@ -27,6 +34,9 @@ extension BrokerCore {
             case .none, .ok: break
             }
             summaries[request.department] = summary
+            if (oldestByPriority[request.department]?[request.priority]).map({ $0 > request.submittedAt }) ?? true {
+                oldestByPriority[request.department, default: [:]][request.priority] = request.submittedAt
+            }
             if let current = oldest[request.department], current.at <= request.submittedAt { continue }
             oldest[request.department] = (request.submittedAt, request.ticket)
         }
@@ -42,17 +52,10 @@ extension BrokerCore {
             summaries[name]?.oldestPendingSeconds = (now - entry.at).seconds
             summaries[name]?.oldestPendingTicket = entry.ticket
         }
-        return summaries.values.sorted { $0.name < $1.name }
-    }
-
-    /// The oldest open request's age by department and priority (for the metrics), in seconds.
-    public func oldestPendingAges(now: Timestamp) -> [String: [Priority: Double]] {
-        var oldest: [String: [Priority: Timestamp]] = [:]
-        for request in requests.values where !request.state.isFinal {
-            if let current = oldest[request.department]?[request.priority], current <= request.submittedAt { continue }
-            oldest[request.department, default: [:]][request.priority] = request.submittedAt
-        }
-        return oldest.mapValues { $0.mapValues { (now - $0).seconds } }
+        return (
+            summaries.values.sorted { $0.name < $1.name },
+            oldestByPriority.mapValues { $0.mapValues { (now - $0).seconds } }
+        )
     }
 
     /// Every connected worker, by name then id.
@@ -71,7 +74,8 @@ extension BrokerCore {
     /// lists only the open states the filter names.
     public func openRequests(_ filter: RequestFilter, now: Timestamp) -> RequestPage {
         let states = filter.effectiveStates.intersection(RequestFilter.openStates)
-        var matching: [RequestRecord] = []
+        // Only the sort keys are collected: a page of 50 out of 100,000 copies 50 records, not 100,000.
+        var matching: [ListKey] = []
         for request in requests.values where states.contains(request.state) {
             if let department = filter.department, request.department != department { continue }
             if let priority = filter.priority, request.priority != priority { continue }
@@ -79,21 +83,29 @@ extension BrokerCore {
                 let level = request.sla?.level ?? .none
                 guard level == .warning || level == .breached else { continue }
             }
-            matching.append(request)
+            matching.append(ListKey(deadline: request.deadline, sequence: request.sequence, ticket: request.ticket))
         }
-        let total = matching.count
-        let page: [RequestRecord]
+        let (end, overflow) = filter.offset.addingReportingOverflow(filter.limit)
+        let wanted = overflow ? Int.max : end
+        let page: ArraySlice<ListKey>
         switch filter.order {
         case .newest:
-            page = Self.first(filter.offset + filter.limit, of: matching) { $0.sequence > $1.sequence }
-                .dropFirst(filter.offset).map { $0 }
+            page = Self.first(wanted, of: matching) { $0.sequence > $1.sequence }.dropFirst(filter.offset)
         case .deadline:
-            page = Self.first(filter.offset + filter.limit, of: matching) {
+            page = Self.first(wanted, of: matching) {
                 ($0.deadline, $0.sequence) < ($1.deadline, $1.sequence)
-            }.dropFirst(filter.offset).map { $0 }
+            }.dropFirst(filter.offset)
         }
         return RequestPage(
-            items: page.map { summary(of: $0, now: now) }, total: total, offset: filter.offset, limit: filter.limit)
+            items: page.compactMap { key in requests[key.ticket].map { summary(of: $0, now: now) } },
+            total: matching.count, offset: filter.offset, limit: filter.limit)
+    }
+
+    /// What a request list sorts by.
+    struct ListKey {
+        let deadline: Timestamp
+        let sequence: UInt64
+        let ticket: String
     }
 
     /// The first `count` elements in `order`, without sorting them all: a page near the top of 100,000 open
@@ -124,16 +136,6 @@ extension BrokerCore {
     public func requestStatus(ticket: String, now: Timestamp) -> (status: RequestStatus, sla: SLALevel)? {
         guard let request = requests[ticket] else { return nil }
         return (status(of: request, now: now), request.sla?.level ?? .none)
-    }
-
-    /// Open requests by department and state, every configured department and open state present.
-    public var pendingByDepartment: [String: [RequestState: Int]] {
-        let zero = Dictionary(uniqueKeysWithValues: RequestFilter.openStates.map { ($0, 0) })
-        var counts = Dictionary(uniqueKeysWithValues: departments.keys.map { ($0, zero) })
-        for request in requests.values where !request.state.isFinal {
-            counts[request.department]?[request.state, default: 0] += 1
-        }
-        return counts
     }
 
     func summary(of request: RequestRecord, now: Timestamp) -> RequestSummary {
@@ -207,6 +209,15 @@ extension BrokerCore {
                 "ticket \(stored.ticket) is \(stored.state.rawValue); only a dead-lettered request can be requeued")),
                 takeActions())
         }
+        if requests[stored.ticket] == nil,
+            finishedIndex.contains(where: { $0.ticket == stored.ticket && $0.finishedAt > stored.updatedAt })
+        {
+            // The ledger row read before this call is older than what happened since (requeued and finished
+            // again): acting on it would reopen a request on stale facts.
+            return (.failure(ProtocolError(
+                .conflict, "changed", "ticket \(stored.ticket) changed while it was being requeued; look again and retry")),
+                takeActions())
+        }
         guard departments[stored.department] != nil else {
             return (.failure(ProtocolError(
                 .conflict, "unknown-department",
@@ -221,12 +232,16 @@ extension BrokerCore {
             updates: stored.updates, sequence: nextSequence)
         request.reason = "requeued by an operator"
         request.respondedAt = requests[stored.ticket]?.respondedAt
+        // It is open again: it must not be evicted as finished (it is listed again when it finishes).
+        finished.removeAll { $0 == stored.ticket }
         requests[stored.ticket] = request
         ticketsByRequestID[stored.requestID] = stored.ticket
         openRequests += 1
         startSLA(ticket: stored.ticket, now: now)
         departments[stored.department]!.queue.push(requests[stored.ticket]!)
-        emit(.record(change(.requestRequeued, requests[stored.ticket]!, now: now)))
+        var change = change(.requestRequeued, requests[stored.ticket]!, now: now)
+        change.deadline = requests[stored.ticket]!.deadline
+        emit(.record(change))
         dispatch(department: stored.department, now: now)
         return (.success(requests[stored.ticket]!.state), takeActions())
     }

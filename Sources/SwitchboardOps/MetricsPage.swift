@@ -16,10 +16,9 @@ enum MetricsPage {
         requestCounter(&out, "switchboard_requests_dead_lettered_total", "Requests dead-lettered (rejected, out of attempts, no department), by department and priority.", metrics.deadLettered, departments)
 
         out.family("switchboard_requests_pending", .gauge, "Open requests now, by department and state.")
-        for department in departments {
-            let states = snapshot.pendingByDepartment[department] ?? [:]
-            for state in RequestState.allCases where !state.isFinal {
-                out.sample("switchboard_requests_pending", ["department": department, "state": state.rawValue], Double(states[state] ?? 0))
+        for department in snapshot.departments {
+            for (state, count) in department.openByState {
+                out.sample("switchboard_requests_pending", ["department": department.name, "state": state.rawValue], Double(count))
             }
         }
 

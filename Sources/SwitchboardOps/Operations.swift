@@ -11,9 +11,17 @@ final class Operations: Sendable {
     let broker: Broker
     private let reader = LedgerReader()
     /// Compliance is a scan of a day of the ledger: computed at most every `complianceMaxAge`.
-    private let compliance = Mutex<(at: Timestamp, values: [String: Compliance])?>(nil)
+    private let compliance = Mutex(ComplianceCache())
+    /// The ops surface's own read-only connection to the ledger, opened on first use: its reads (long scans,
+    /// at times) never take the readers the ledger writer thread needs.
+    private let readConnection = Mutex<Ledger?>(nil)
     static let complianceMaxAge: Duration = .seconds(10)
     static let complianceWindow: Duration = .seconds(86_400)
+
+    struct ComplianceCache: Sendable {
+        var value: (at: Timestamp, values: [String: Compliance])?
+        var refreshing = false
+    }
 
     struct Compliance: Sendable {
         var answered = 0
@@ -158,8 +166,8 @@ final class Operations: Sendable {
     private func stats(from snapshot: BrokerSnapshot) -> OperationsStats {
         let metrics = snapshot.metrics
         var pending: [String: Int] = [:]
-        for states in snapshot.pendingByDepartment.values {
-            for (state, count) in states { pending[state.rawValue, default: 0] += count }
+        for department in snapshot.departments {
+            for (state, count) in department.openByState { pending[state.rawValue, default: 0] += count }
         }
         return OperationsStats(
             version: SwitchboardVersion.current, startedAt: snapshot.startedAt.iso8601,
@@ -185,19 +193,38 @@ final class Operations: Sendable {
         }
     }
 
+    /// The last day's compliance, at most `complianceMaxAge` old. Once there is a value, a stale one is
+    /// served while one refresh runs in the background: a day of the ledger is a long scan, and the dashboard
+    /// must not wait for it every ten seconds.
     private func complianceByDepartment() async throws -> [String: Compliance] {
         let now = Timestamp.now()
-        if let cached = compliance.withLock({ $0 }), now - cached.at < Operations.complianceMaxAge {
-            return cached.values
+        let (cached, refresh) = compliance.withLock { state -> ([String: Compliance]?, Bool) in
+            let fresh = state.value.map { now - $0.at < Operations.complianceMaxAge } ?? false
+            let refresh = !fresh && !state.refreshing
+            if refresh { state.refreshing = true }
+            return (state.value?.values, refresh)
         }
-        let rows = try await ledgerRead { ledger in try ledger.slaReport(since: Timestamp(milliseconds: now.rawValue - Operations.complianceWindow.milliseconds)) }
+        if let cached {
+            if refresh { Task { try? await self.refreshCompliance(now: now) } }
+            return cached
+        }
+        if refresh { return try await refreshCompliance(now: now) }
+        // Someone else computes the first value: the ledger's answer is worth the wait only once.
+        return try await refreshCompliance(now: now, markRunning: false)
+    }
+
+    @discardableResult
+    private func refreshCompliance(now: Timestamp, markRunning: Bool = true) async throws -> [String: Compliance] {
+        defer { if markRunning { compliance.withLock { $0.refreshing = false } } }
+        let since = Timestamp(milliseconds: now.rawValue - Operations.complianceWindow.milliseconds)
+        let rows = try await ledgerRead { ledger in try ledger.slaReport(since: since) }
         var values: [String: Compliance] = [:]
         for row in rows {
             values[row.department, default: Compliance()].answered += row.answered
             values[row.department, default: Compliance()].met += row.met
             values[row.department, default: Compliance()].breached += row.breached
         }
-        compliance.withLock { $0 = (now, values) }
+        compliance.withLock { $0.value = (now, values) }
         return values
     }
 
@@ -211,7 +238,16 @@ final class Operations: Sendable {
     }
 
     private func ledgerRead<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
-        guard let ledger = broker.ledger else { throw OpsError.unavailable }
-        return try await reader.read(ledger, body)
+        guard broker.ledger != nil else { throw OpsError.unavailable }
+        let directory = broker.configuration.dataDirectory
+        return try await reader.read { [self] in
+            let ledger = try readConnection.withLock { connection in
+                if let connection { return connection }
+                let opened = try Ledger(readingFrom: directory)
+                connection = opened
+                return opened
+            }
+            return try body(ledger)
+        }
     }
 }

@@ -5,6 +5,8 @@ struct OpsError: Error, CustomStringConvertible {
     let detail: ErrorDetail
 
     init(_ status: StatusCode, _ error: String, _ message: String, ticket: String? = nil) {
+        // A ticket from the URL is echoed only if it could be one (error.schema.json: at most 64 characters).
+        let ticket = ticket.flatMap { $0.count <= 64 ? $0 : nil }
         detail = ErrorDetail(status: status, error: error, message: message, ticket: ticket)
     }
 

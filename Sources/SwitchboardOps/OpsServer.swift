@@ -13,6 +13,7 @@ public struct OpsServer: Service {
     public init(broker: Broker, address: HTTPAddress, logger: Logger) {
         let router = Router()
         router.addMiddleware { LogRequestsMiddleware(.debug) }
+        router.addMiddleware { RequestGuardMiddleware(address: address) }
         OpsRoutes.add(to: router, operations: Operations(broker: broker))
         var serverLogger = logger
         serverLogger[metadataKey: "surface"] = "http"
@@ -29,7 +30,9 @@ public struct OpsServer: Service {
 
     public func run() async throws {
         do {
-            try await application.runService()
+            // As a service of the daemon's group: the group, not Hummingbird, reacts to SIGTERM, so the broker
+            // drains first while HTTP still answers.
+            try await application.run()
         } catch {
             throw OpsServerError(address: address, underlying: error)
         }

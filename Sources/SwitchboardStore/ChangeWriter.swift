@@ -70,7 +70,7 @@ struct ChangeWriter {
             change.department, change.priority?.rawValue, change.state?.rawValue, change.attempt,
             change.worker, change.reason, change.failure, change.at.rawValue, final,
             change.type == .requestUpdated ? 1 : 0, answered ? 1 : 0, answered ? Data(change.body ?? []) : nil,
-            try ticket(of: change), ChangeWriter.json(change.sla?.snapshot),
+            try ticket(of: change), ChangeWriter.json(change.sla?.snapshot), change.deadline?.rawValue,
         ])
     }
 
@@ -121,7 +121,8 @@ extension ChangeWriter {
             updates = updates + ?10,
             answer = CASE WHEN ?11 THEN ?12 ELSE answer END,
             answered_at = CASE WHEN ?11 THEN ?8 ELSE answered_at END,
-            sla = COALESCE(?14, sla)
+            sla = COALESCE(?14, sla),
+            deadline = COALESCE(?15, deadline)
         WHERE ticket = ?13
         """
 

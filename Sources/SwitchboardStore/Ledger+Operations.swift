@@ -33,7 +33,8 @@ extension Ledger {
     /// Dead-lettered requests, most recently dead-lettered first.
     public func deadLetters(department: String?, limit: Int, offset: Int, now: Timestamp) throws -> RequestPage {
         var arguments: StatementArguments = [RequestState.deadLettered.rawValue]
-        var condition = "r.state = ?"
+        // finished_at IS NOT NULL lets SQLite use the index of finished requests.
+        var condition = "r.finished_at IS NOT NULL AND r.state = ?"
         if let department {
             condition += " AND r.department = ?"
             arguments += [department]

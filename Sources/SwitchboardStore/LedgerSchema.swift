@@ -64,11 +64,12 @@ enum LedgerSchema {
             try db.execute(sql: "ALTER TABLE request ADD COLUMN sla TEXT")
         }
         migrator.registerMigration("v3: operations") { db in
-            // The SLA clock of warning and breach events, and an index to list the latest events of a type
-            // (recent breaches on the dashboard) without scanning the whole history.
+            // The SLA clock of warning and breach events; indexes to list the latest events of a type (recent
+            // breaches on the dashboard) and requests by state (the API's lists) without scanning everything.
             try db.execute(sql: """
                 ALTER TABLE request_event ADD COLUMN target TEXT;
                 CREATE INDEX request_event_type ON request_event(type, id);
+                CREATE INDEX request_state ON request(state, submitted_at);
                 """)
         }
         return migrator

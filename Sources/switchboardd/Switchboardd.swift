@@ -85,10 +85,13 @@ struct Switchboardd: AsyncParsableCommand {
             logger.warning("log.bodies is on: request bodies and rejection reasons will be written to the log; they may hold members' health information")
         }
         let broker = Broker(configuration: settings, logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: broker)]
+        // ServiceGroup stops services in reverse order: the broker first (intake stops at once on SIGTERM),
+        // while the HTTP surface stays up to report the drain (/readyz says not ready), then HTTP.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let address = settings.http {
             services.append(.init(service: OpsServer(broker: broker, address: address, logger: logger)))
         }
+        services.append(.init(service: broker))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -185,6 +185,7 @@ struct ConfigurationTests {
         #expect(open.http == HTTPAddress(host: "0.0.0.0", port: 9000))
         let off = try BrokerConfiguration.parse(yaml: "http:\n  listen: \"off\"\n")
         #expect(off.http == nil)
+        #expect(try BrokerConfiguration.parse(yaml: "http:\n  listen: off\n").http == nil, "YAML's bare off is false")
         try expectRefusal(
             "http:\n  listen: 8570\n", .wrongType, line: 2, column: 11, keyPath: "http.listen", mentioning: "expected text")
         try expectRefusal(

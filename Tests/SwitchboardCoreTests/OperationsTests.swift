@@ -34,11 +34,11 @@ struct OperationsTests {
         claims = try #require(h.core.departmentSummaries(now: h.now).first { $0.name == "claims" })
         #expect(claims.breached == 1)
         #expect(claims.atRisk == 1)
-        let ages = h.core.oldestPendingAges(now: h.now)
-        #expect(ages["claims"]?[.normal] == 105)
-        #expect(ages["claims"]?[.urgent] == 95)
-        #expect(h.core.pendingByDepartment["claims"]?[.queued] == 1)
-        #expect(h.core.pendingByDepartment["billing"]?[.queued] == 0)
+        let counts = h.core.liveCounts(now: h.now)
+        #expect(counts.oldestAges["claims"]?[.normal] == 105)
+        #expect(counts.oldestAges["claims"]?[.urgent] == 95)
+        #expect(counts.oldestAges["billing"] == nil)
+        #expect(counts.departments.first { $0.name == "claims" }?.openByState.map(\.count) == [1, 0, 1, 0])
         _ = second
     }
 
@@ -228,6 +228,58 @@ struct TopOfListTests {
                 let expected = Array(values.sorted().prefix(count))
                 #expect(BrokerCore.first(count, of: values, by: <) == expected, "size \(size), first \(count)")
             }
+        }
+    }
+}
+
+@Suite("Operations: edges")
+struct OperationEdgeTests {
+    @Test("a department served only by draining workers is served by nobody: ACCEPTED says 202")
+    func drainedDepartmentIsUnserved() throws {
+        var h = Harness()
+        _ = h.ready(.w1)
+        #expect(h.submit("r-1").acceptance?.status == .created)
+        _ = h.core.drain(worker: "w1", now: h.now)
+        #expect(h.submit("r-2").acceptance?.status == .acceptedNoWorker)
+    }
+
+    @Test("a requeued dead letter keeps its request id after the old finish leaves the idempotency window")
+    func requeuedKeepsItsRequestID() throws {
+        var h = Harness(.with(retention: .seconds(60)))
+        _ = h.ready(.w1)
+        let ticket = try h.open("r-1")
+        _ = h.reject(.w1, ticket)
+        _ = h.disconnect(.w1)
+        let stored = RecoveredRequest(
+            ticket: ticket, requestID: "r-1", department: "claims", priority: .normal, state: .deadLettered,
+            attempts: 1, body: question("r-1"), submittedAt: TestClock.start, updatedAt: h.now, deadline: h.now)
+        #expect(try h.core.requeue(deadLetter: stored, now: h.now).0.get() == .queued)
+        _ = h.advance(by: .seconds(61))  // the heartbeat tick prunes the index
+        #expect(h.submit("r-1").acceptance?.ticket == ticket, "the same request id still names the same ticket")
+    }
+
+    @Test("a requeue based on a ledger row older than the request's last finish is refused")
+    func staleRequeueIsRefused() throws {
+        var h = Harness(.with(retainedFinishedRequests: 1))
+        _ = h.ready(.w1)
+        let ticket = try h.open("r-1")
+        _ = h.reject(.w1, ticket)
+        let stale = RecoveredRequest(
+            ticket: ticket, requestID: "r-1", department: "claims", priority: .normal, state: .deadLettered,
+            attempts: 1, body: question("r-1"), submittedAt: TestClock.start, updatedAt: h.now, deadline: h.now)
+        h.clock.advance(by: .seconds(1))
+        // Requeued, then finished again (answered) and evicted from memory by another finish.
+        let first = h.core.requeue(deadLetter: stale, now: h.now).0
+        #expect(throws: Never.self, "\(first)") { try first.get() }
+        _ = h.accept(.w1, ticket)
+        _ = h.answer(.w1, ticket)
+        let other = try h.open("r-2")
+        _ = h.core.cancel(byOperator: other, now: h.now)
+        #expect(h.core.state(of: ticket) == nil)
+        if case .failure(let error) = h.core.requeue(deadLetter: stale, now: h.now).0 {
+            #expect(error.reason == "changed")
+        } else {
+            Issue.record("a stale dead-letter row reopened an answered request")
         }
     }
 }

@@ -19,8 +19,9 @@ public struct DepartmentSummary: Codable, Sendable, Equatable {
     public var drainingWorkers: Int
     public var credit: Int
     public var freeCredit: Int
-    /// Requests answered in the last 24 hours, and the share of them that met every target (0...1); the
-    /// share is absent when none was answered.
+    /// Requests answered in the last 24 hours. Answer-target compliance over the same day: of the requests
+    /// finished in it whose answer target was met or breached, the share (0...1) that met it; absent when
+    /// there is nothing to count.
     public var answeredLastDay: Int
     public var slaCompliance: Double?
 
@@ -38,5 +39,10 @@ public struct DepartmentSummary: Codable, Sendable, Equatable {
         credit = 0
         freeCredit = 0
         answeredLastDay = 0
+    }
+
+    /// The open requests by state, in lifecycle order.
+    public var openByState: [(state: RequestState, count: Int)] {
+        [(.queued, queued), (.offered, offered), (.accepted, accepted), (.waitingOnAgent, waitingOnAgent)]
     }
 }

@@ -21,6 +21,8 @@ public struct RequestFilter: Sendable, Equatable {
 
     public static let defaultLimit = 50
     public static let maxLimit = 1000
+    /// Deeper than any list an operator pages through; keeps `offset + limit` far from overflowing.
+    public static let maxOffset = 10_000_000
     public static let openStates: Set<RequestState> = [.queued, .offered, .accepted, .waitingOnAgent]
 
     public init() {}
@@ -66,7 +68,9 @@ public struct RequestFilter: Sendable, Equatable {
                 }
                 limit = number
             case "offset":
-                guard let number = Int(value), number >= 0 else { throw Self.invalid(name, value, "a number from 0") }
+                guard let number = Int(value), (0...RequestFilter.maxOffset).contains(number) else {
+                    throw Self.invalid(name, value, "a number from 0 to \(RequestFilter.maxOffset)")
+                }
                 offset = number
             default:
                 throw ProtocolError(
