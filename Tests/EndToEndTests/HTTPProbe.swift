@@ -36,3 +36,42 @@ enum HTTPProbe {
         return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
     }
 }
+
+extension HTTPProbe {
+    /// Sends `request` as it is (any Host or Origin header a test wants) to 127.0.0.1:`port`, and returns the
+    /// status code and body of the reply. For what URLSession will not send.
+    static func raw(port: Int, _ request: String) async throws -> (status: Int, body: String) {
+        try await Task.detached {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw TestFailure("socket() failed") }
+            defer { close(fd) }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw TestFailure("cannot connect to 127.0.0.1:\(port)") }
+            let bytes = Array(request.utf8)
+            guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+                throw TestFailure("send failed")
+            }
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            let text = String(decoding: received, as: UTF8.self)
+            let statusLine = text.split(separator: "\r\n", maxSplits: 1).first ?? ""
+            let parts = statusLine.split(separator: " ")
+            guard parts.count >= 2, let status = Int(parts[1]) else { throw TestFailure("no HTTP status in: \(text.prefix(200))") }
+            let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
+            return (status, body)
+        }.value
+    }
+}

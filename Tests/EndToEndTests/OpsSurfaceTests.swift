@@ -240,6 +240,32 @@ struct OpsSurfaceTests {
         }
     }
 
+    @Test("a request naming another host (DNS rebinding) and an action from another origin's page are refused")
+    func browserAttacksAreRefused() async throws {
+        try await Daemon.with { daemon in
+            let port = Int(daemon.httpAddress.split(separator: ":").last!)!
+            let rebound = try await HTTPProbe.raw(
+                port: port, "GET /api/v1/stats HTTP/1.1\r\nHost: evil.example:\(port)\r\nConnection: close\r\n\r\n")
+            #expect(rebound.status == 403)
+            #expect(rebound.body.contains("host-not-allowed"), "\(rebound.body)")
+            let forged = try await HTTPProbe.raw(
+                port: port,
+                "POST /api/v1/workers/anyone/drain HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: http://evil.example\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n")
+            #expect(forged.status == 403)
+            #expect(forged.body.contains("cross-origin"), "\(forged.body)")
+            // The same action from the page's own origin, or with no Origin (the CLI, curl), goes through.
+            let sameOrigin = try await HTTPProbe.raw(
+                port: port,
+                "POST /api/v1/workers/anyone/drain HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+                    + "Origin: http://127.0.0.1:\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            #expect(sameOrigin.status == 404, "refused only because no worker has that name: \(sameOrigin.body)")
+            let local = try await HTTPProbe.raw(
+                port: port, "GET /healthz HTTP/1.1\r\nHost: localhost:\(port)\r\nConnection: close\r\n\r\n")
+            #expect(local.status == 200)
+        }
+    }
+
     @Test("an HTTP port already taken stops the daemon at start with exit 69 and a sentence saying what to do")
     func takenPortIsAClearError() async throws {
         let directory = try TestEnvironment.temporaryDirectory()

@@ -84,3 +84,27 @@ struct LedgerOperationsTests {
         }
     }
 }
+
+@Suite("Ledger: an operator's requeue")
+struct LedgerRequeueTests {
+    @Test("a requeued dead letter is open again in the ledger, with its new deadline and no failure", arguments: Backend.allCases)
+    func requeue(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            let t = ticket(0)
+            try ledger.apply([
+                Changes.submitted(t, requestID: "r-1", at: 0),
+                Changes.request(.requestDeadLettered, t, at: 10, state: .deadLettered, attempt: 1, reason: "no", failure: "rejected"),
+            ])
+            var requeued = Changes.request(.requestRequeued, t, at: 20, state: .queued, attempt: 0, reason: "requeued by an operator")
+            requeued.deadline = at(99_000)
+            try ledger.apply([requeued])
+            let stored = try #require(try ledger.request(ticket: t))
+            #expect(stored.state == .queued)
+            #expect(stored.finishedAt == nil)
+            #expect(stored.failure == nil)
+            #expect(stored.attempts == 0)
+            #expect(stored.deadline == at(99_000))
+            #expect(try ledger.openRequests().map(\.ticket) == [t])
+        }
+    }
+}
