@@ -24,6 +24,12 @@ struct BrokerLoop {
     private(set) var durableGroup: UInt64 = 0
     /// Messages waiting until the group they describe is durable, in the order they were produced.
     private var outbox = Deque<HeldMessage>()
+    /// Majordomo: the service each MDP client's open ticket was asked of (its replies name it), the service
+    /// of the REQUEST being submitted, and what makes MDP requests' ids unique across restarts.
+    var majordomoServices: [String: String] = [:]
+    var majordomoSubmission: String?
+    var majordomoSequence: UInt64 = 0
+    let majordomoNonce = String(Timestamp.now().rawValue, radix: 36)
     /// Operators' actions waiting for the group that records them to be durable.
     private var durabilityWaiters = Deque<(group: UInt64, resume: @Sendable (_ durable: Bool) -> Void)>()
 
@@ -79,6 +85,10 @@ struct BrokerLoop {
         }
         let identity = frames[0]
         let body = frames[1...]
+        if Majordomo.claims(body) {
+            handleMajordomo(identity: identity, frames: body, now: now)
+            return
+        }
         let decoded: (message: NativeMessage, delimited: Bool)
         do {
             decoded = try Envelope.decodeToBroker(body, limits: limits)
@@ -157,7 +167,7 @@ struct BrokerLoop {
     }
 
     /// Counts, logs (never the body) and answers a message that could not be decoded.
-    private mutating func refuse(
+    mutating func refuse(
         peer: [UInt8], frames: ArraySlice<[UInt8]>, error: ProtocolError, reply: Bool, delimited: Bool? = nil,
         reference: String? = nil
     ) {
@@ -270,11 +280,24 @@ struct BrokerLoop {
     var heldCount: Int { outbox.count + durabilityWaiters.count }
 
     mutating func send(to peer: Peer, agent message: AgentMessage) {
-        sendAfterCommit(to: peer, frames: message.encode())
+        if peer.majordomo != nil {
+            sendToMajordomoClient(peer, message)
+        } else {
+            sendAfterCommit(to: peer, frames: message.encode())
+        }
     }
 
     mutating func send(to peer: Peer, worker message: WorkerMessage) {
-        sendAfterCommit(to: peer, frames: message.encode())
+        if let dialect = peer.majordomo {
+            sendToMajordomoWorker(peer, message, dialect: dialect)
+        } else {
+            sendAfterCommit(to: peer, frames: message.encode())
+        }
+    }
+
+    /// Frames already in the peer's own framing (Majordomo's encoders add their empty frame themselves).
+    mutating func sendFrames(to peer: Peer, _ frames: [[UInt8]]) {
+        sendAfterCommit(to: peer, frames: frames)
     }
 
     /// Sends now if nothing it could depend on is still uncommitted; otherwise holds it until it is. A

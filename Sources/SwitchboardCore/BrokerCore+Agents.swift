@@ -55,8 +55,7 @@ extension BrokerCore {
         change.submitter = agent.description
         emit(.record(change))
         // Draining workers take nothing new: a department served only by them is served by nobody.
-        let served = departments[department]!.workers.contains { workers[$0]?.draining == false }
-        let status: StatusCode = served ? .created : .acceptedNoWorker
+        let status: StatusCode = isServed(department) ? .created : .acceptedNoWorker
         emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
         dispatch(department: department, now: now)
         return takeActions()

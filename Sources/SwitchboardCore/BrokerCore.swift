@@ -63,6 +63,14 @@ public struct BrokerCore: Sendable {
     /// The state of a ticket, if known.
     public func state(of ticket: String) -> RequestState? { requests[ticket]?.state }
 
+    /// The department a ticket is in now, if Core holds it.
+    public func department(of ticket: String) -> String? { requests[ticket]?.department }
+
+    /// Whether a department has a live worker that takes new requests (not draining).
+    public func isServed(_ department: String) -> Bool {
+        departments[department]?.workers.contains { workers[$0]?.draining == false } ?? false
+    }
+
     mutating func emit(_ action: CoreAction) { outbox.append(action) }
 
     mutating func takeActions() -> [CoreAction] {

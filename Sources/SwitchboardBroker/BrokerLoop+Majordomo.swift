@@ -1,0 +1,106 @@
+import SwitchboardCore
+import SwitchboardSchema
+
+/// Majordomo peers on the same ROUTER (schemas/PROTOCOL.md, section 14): their messages become Core calls
+/// like any agent's or worker's, and what Core sends them is put in the dialect they speak. An MDP client's
+/// REQUEST is a request of the department named by its service, with a ticket, a ledger entry and SLA clocks;
+/// an MDP worker is a worker of one department with credit 1 that never says ACCEPT (taking a REQUEST is
+/// accepting it).
+extension BrokerLoop {
+    mutating func handleMajordomo(identity: [UInt8], frames: ArraySlice<[UInt8]>, now: Timestamp) {
+        let decoded: (message: MajordomoInbound, dialect: MajordomoDialect, isWorker: Bool)
+        do {
+            decoded = try Majordomo.decode(frames, limits: limits)
+        } catch {
+            // Majordomo has no error reply: invalid messages are counted, logged (never the body) and dropped.
+            refuse(peer: identity, frames: frames, error: error, reply: false)
+            return
+        }
+        let peer = Peer(id: identity, majordomo: decoded.dialect)
+        switch decoded.message {
+        case let .request(service, body):
+            if service.hasPrefix(MajordomoManagement.prefix) {
+                replyToMajordomo(peer, service: service, body: MajordomoManagement.answer(service, body, core: core, now: now))
+                return
+            }
+            guard core.departmentNames.contains(service) else {
+                let detail = ErrorDetail(
+                    status: .notFound, error: "unknown-department",
+                    message: "department '\(service)' is not known; known departments: "
+                        + core.departmentNames.joined(separator: ", "))
+                replyToMajordomo(peer, service: service, body: JSONCoding.encode(detail))
+                return
+            }
+            majordomoSequence += 1
+            let requestID = "mdp-\(majordomoNonce)-\(majordomoSequence)"
+            majordomoSubmission = service
+            perform(core.submit(from: peer, requestID: requestID, department: service, priority: .normal, body: body, now: now))
+            majordomoSubmission = nil
+        case .ready(let service):
+            guard !service.hasPrefix(MajordomoManagement.prefix) else {
+                // 8/MMI: mmi.* belongs to the broker; a worker that claims it is disconnected.
+                send(to: peer, worker: .disconnect)
+                return
+            }
+            let info = ReadyInfo(departments: [service], credit: 1, name: "mdp-\(peer)")
+            perform(core.ready(from: peer, info: info, now: now))
+        case let .partial(address, body):
+            perform(core.update(from: peer, ticket: String(decoding: address, as: UTF8.self), body: body, now: now))
+        case let .final(address, body):
+            perform(core.answer(from: peer, ticket: String(decoding: address, as: UTF8.self), body: body, now: now))
+        case .heartbeat:
+            perform(core.heartbeat(from: peer, now: now))
+        case .disconnect:
+            perform(core.disconnect(from: peer, now: now))
+        }
+    }
+
+    /// What Core tells an agent, for an MDP client: only the answer (FINAL, or 0.1 REPLY), updates (0.2
+    /// PARTIAL) and a failure (FINAL with the error's JSON body: Majordomo has no error reply) reach it.
+    mutating func sendToMajordomoClient(_ peer: Peer, _ message: AgentMessage) {
+        switch message {
+        case let .accepted(_, ticket, _):
+            if let service = majordomoSubmission { majordomoServices[ticket] = service }
+        case let .answer(ticket, body):
+            replyToMajordomo(peer, service: majordomoService(of: ticket, forget: true), body: body)
+        case let .update(ticket, body):
+            replyToMajordomo(peer, service: majordomoService(of: ticket, forget: false), body: body, final: false)
+        case let .error(reference, _, detail):
+            let service = majordomoSubmission ?? majordomoService(of: reference, forget: true)
+            replyToMajordomo(peer, service: service, body: detail)
+        case .status, .history, .question, .heartbeat, .submit, .statusQuery, .cancel, .historyQuery, .info:
+            break
+        }
+    }
+
+    /// What Core tells a worker, for an MDP worker: a DISPATCH is a REQUEST addressed with the ticket (and
+    /// accepted at once), heartbeats and DISCONNECT are theirs; a refused READY is a DISCONNECT (as 7/MDP
+    /// wants for an unexpected command); CANCEL and other errors have no Majordomo form and are dropped.
+    mutating func sendToMajordomoWorker(_ peer: Peer, _ message: WorkerMessage, dialect: MajordomoDialect) {
+        switch message {
+        case let .dispatch(ticket, _, _, _, body):
+            sendFrames(to: peer, Majordomo.workerRequest(address: Array(ticket.utf8), body: body, dialect: dialect))
+            perform(core.accept(from: peer, ticket: ticket, now: Timestamp.now()))
+        case .heartbeat:
+            sendFrames(to: peer, Majordomo.heartbeat(dialect))
+        case .disconnect:
+            sendFrames(to: peer, Majordomo.disconnect(dialect))
+        case .error(let reference, _, _) where reference == "READY":
+            sendFrames(to: peer, Majordomo.disconnect(dialect))
+        case .error, .cancel, .info, .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo:
+            break
+        }
+    }
+
+    private mutating func majordomoService(of ticket: String, forget: Bool) -> String {
+        let service = forget ? majordomoServices.removeValue(forKey: ticket) : majordomoServices[ticket]
+        return service ?? core.department(of: ticket) ?? ""
+    }
+
+    private mutating func replyToMajordomo(_ peer: Peer, service: String, body: [UInt8], final: Bool = true) {
+        guard let dialect = peer.majordomo,
+            let frames = Majordomo.reply(service: service, body: body, final: final, dialect: dialect)
+        else { return }
+        sendFrames(to: peer, frames)
+    }
+}
