@@ -16,6 +16,8 @@ public final class Broker: Service {
     private let logger: Logger
     let thread = SocketThread<BrokerMessage>(name: "switchboard-broker")
     private let readiness = OneShot<Bool>()
+    /// The principals in force (the ZAP handler's view; the broker thread gets each new one by mailbox).
+    let security: SecurityState
     /// True from the moment the endpoints are bound until the broker starts to stop.
     let serving = Locked(false)
     /// The open ledger, for the ops surface's reads (GRDB allows concurrent readers); nil until opened.
@@ -30,6 +32,19 @@ public final class Broker: Service {
     public init(configuration: BrokerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.security = SecurityState(configuration.security)
+    }
+
+    /// Applies new principals and permissions (SIGHUP): new handshakes and every later command are judged by
+    /// them; a revoked key's connections are refused from their next message. The key pair and whether CURVE
+    /// is on need a restart: `reload` refuses a change of them.
+    public func reload(security new: SecurityConfiguration) throws(ReloadError) {
+        let old = security.configuration
+        guard new.serverKey == old.serverKey, new.insecure == old.insecure else {
+            throw ReloadError("security.key and security.insecure change only with a restart; the other changes were not applied either")
+        }
+        security.replace(new)
+        thread.mailbox.post(.reconfigure(new))
     }
 
     /// Returns once the endpoints are bound (true) or start-up failed (false).
@@ -69,9 +84,17 @@ public final class Broker: Service {
         let recovery = try Recovery.load(from: ledger, logger: logger)
         let context = try Context()
         defer { context.shutdown() }
+        let zap = ZAPHandler(state: security, logger: logger)
+        if configuration.security.isEnabled {
+            try await zap.start(context: context)
+        } else if configuration.security.insecure {
+            logger.warning(
+                "security.insecure is on: the endpoints are plain (no CURVE encryption or authentication) and may be reachable beyond this machine",
+                metadata: ["endpoint": "\(configuration.endpoint)", "events": "\(configuration.eventsEndpoint)"])
+        }
         let writer = LedgerWriter(
             ledger: ledger, eventsEndpoint: configuration.eventsEndpoint, retention: configuration.core.retention,
-            context: context, logger: logger)
+            serverKey: configuration.security.serverKey, context: context, logger: logger)
         try await writer.start(broker: thread.mailbox)
         do {
             try await startBrokerThread(context: context, writer: writer, recovery: recovery)
@@ -112,6 +135,7 @@ public final class Broker: Service {
         // The broker thread is gone: the ops surface is told at once, not after the writer's last commit.
         failPendingOperations()
         try await writer.stop()
+        if configuration.security.isEnabled { await zap.stop() }
         try outcome.get()
         logger.info("switchboardd stopped")
     }
@@ -129,6 +153,11 @@ public final class Broker: Service {
             try router.setMaxMessageSize(Int64(configuration.limits.maxBodyBytes) + 16 * 1024 * 1024)
             // Give DISCONNECTs sent at shutdown a moment to leave.
             try router.setLinger(milliseconds: 1000)
+            if let key = configuration.security.serverKey {
+                // CURVE: encrypted, and every peer authenticated by the ZAP handler before its first message.
+                try router.setCurveServer(secretKey: key.secretKey)
+                try router.setZAPDomain(ZAPHandler.requestDomain)
+            }
             try router.bind(configuration.endpoint)
 
             var loop = BrokerLoop(
@@ -165,6 +194,10 @@ public final class Broker: Service {
                             operation.run(&loop, Timestamp.now())
                         case let .reply(peer, reply):
                             loop.send(to: peer, agent: reply)
+                        case let .refused(kind, action):
+                            loop.metrics.countRefusal(kind: kind, action: action)
+                        case .reconfigure(let security):
+                            loop.apply(security: security)
                         case .ledgerFailed(let reason):
                             // The rest of this batch is answered (operations fail) before the thread leaves.
                             failure = LedgerFailure(reason: reason)
@@ -207,4 +240,10 @@ extension BrokerLoop {
         guard let deadline = core.nextDeadline else { return false }
         return deadline <= now
     }
+}
+
+/// A reload that cannot be applied without a restart.
+public struct ReloadError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

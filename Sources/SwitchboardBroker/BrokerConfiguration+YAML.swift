@@ -58,9 +58,12 @@ extension BrokerConfiguration {
 
     /// Every key the file may hold, by section. `<name>` stands for a department's name.
     static let configurationKeys: [(section: String, keys: [String])] = [
-        ("", ["endpoint", "events", "http", "data_dir", "durability", "retention", "log", "limits", "heartbeat",
-              "defaults", "departments"]),
-        ("http", ["listen"]),
+        ("", ["endpoint", "events", "http", "security", "data_dir", "durability", "retention", "log", "limits",
+              "heartbeat", "defaults", "departments"]),
+        ("http", ["listen", "tokens"]),
+        ("http.tokens", ["observe", "operate"]),
+        ("security", ["key", "insecure", "principals"]),
+        ("security.principals.<name>", ["kind", "key", "key_file", "submit", "serve", "operate"]),
         ("log", ["level", "bodies"]),
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),
         ("heartbeat", ["interval", "liveness"]),
@@ -133,6 +136,10 @@ struct ConfigurationReader {
                 }
             }
         }
+        if let section = top["http"], let entry = try fields(of: section.value, path: section.path, section: "http")["tokens"] {
+            config.httpTokens = try tokens(entry)
+        }
+        if let section = top["security"] { config.security = try security(section) }
         if let entry = top["data_dir"] {
             config.dataDirectory = try string(entry)
             guard !config.dataDirectory.isEmpty else {
@@ -208,6 +215,19 @@ struct ConfigurationReader {
                         ? "a department cannot escalate to itself"
                         : "escalation transfers to '\(target)', which is not a configured department; known: "
                             + names.sorted().joined(separator: ", "))
+            }
+        }
+        for principal in config.security.principals {
+            for (permission, departments) in [("submit", principal.submit), ("serve", principal.serve)] {
+                guard case .only(let listed) = departments else { continue }
+                let unknown = listed.subtracting(names).sorted()
+                guard unknown.isEmpty else {
+                    throw ConfigurationError(
+                        .invalidValue, source: source, line: nil, column: nil,
+                        keyPath: "security.principals.\(principal.name).\(permission)",
+                        message: "names department(s) that are not configured: \(unknown.joined(separator: ", ")); known: "
+                            + names.sorted().joined(separator: ", "))
+                }
             }
         }
         return config

@@ -12,6 +12,10 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var eventsEndpoint: String = "tcp://127.0.0.1:5571"
     /// Where the HTTP ops surface (health, metrics, API, dashboard) listens; nil: it is off.
     public var http: HTTPAddress? = .default
+    /// Bearer tokens the HTTP surface requires (always beyond loopback; on loopback once any is configured).
+    public var httpTokens = HTTPTokens()
+    /// CURVE keys and principals; without a key pair the endpoints are plain.
+    public var security = SecurityConfiguration()
     /// Where the daemon keeps its ledger (`switchboard.sqlite`).
     public var dataDirectory: String = "./var"
     /// `fsync`: a commit survives power loss (SQLite synchronous=FULL). `os`: it survives a crash of the
@@ -29,4 +33,34 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var highWaterMark: Int32 = 10_000
 
     public init() {}
+}
+
+extension BrokerConfiguration {
+    /// What the configuration (after command-line overrides) exposes without protection, one sentence each;
+    /// the daemon refuses to start while there is any.
+    public var exposureProblems: [String] {
+        var problems: [String] = []
+        if !security.isEnabled && !security.insecure {
+            for (name, value) in [("endpoint", endpoint), ("events", eventsEndpoint)] where !Self.isLocal(value) {
+                problems.append(
+                    "\(name) \(value) is reachable beyond this machine without CURVE: set security.key (and principals) "
+                        + "to encrypt and authenticate it, or security.insecure: true to serve it in plain text on purpose")
+            }
+        }
+        if let http, !http.isLoopback, httpTokens.isEmpty {
+            problems.append(
+                "http.listen \(http) is reachable beyond this machine: configure http.tokens (observe and operate) so "
+                    + "the API and dashboard require a bearer token")
+        }
+        return problems
+    }
+
+    /// Whether a ZeroMQ endpoint is reachable only from this machine.
+    static func isLocal(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("inproc://") { return true }
+        guard endpoint.hasPrefix("tcp://") else { return false }
+        var host = endpoint.dropFirst("tcp://".count)
+        if let colon = host.lastIndex(of: ":") { host = host[..<colon] }
+        return HTTPAddress(host: String(host).lowercased(), port: 0).isLoopback
+    }
 }

@@ -31,10 +31,16 @@ extension BrokerLoop {
                 replyToMajordomo(peer, service: service, body: JSONCoding.encode(detail))
                 return
             }
+            if let refusal = authorize("submit", department: service, { $0.maySubmit(to: service) }) {
+                replyToMajordomo(peer, service: service, body: JSONCoding.encode(ErrorDetail(refusal)))
+                return
+            }
             majordomoSequence += 1
             let requestID = "mdp-\(majordomoNonce)-\(majordomoSequence)"
             majordomoSubmission = service
-            perform(core.submit(from: peer, requestID: requestID, department: service, priority: .normal, body: body, now: now))
+            perform(core.submit(
+                from: peer, requestID: requestID, department: service, priority: .normal, body: body, now: now,
+                owner: currentPrincipal?.name))
             majordomoSubmission = nil
         case .ready(let service):
             guard !service.hasPrefix(MajordomoManagement.prefix) else {
@@ -42,12 +48,20 @@ extension BrokerLoop {
                 send(to: peer, worker: .disconnect)
                 return
             }
+            if authorize("serve", department: service, { $0.mayServe(service) }) != nil {
+                send(to: peer, worker: .disconnect)
+                return
+            }
             let info = ReadyInfo(departments: [service], credit: 1, name: "mdp-\(peer)")
             perform(core.ready(from: peer, info: info, now: now))
         case let .partial(address, body):
-            perform(core.update(from: peer, ticket: String(decoding: address, as: UTF8.self), body: body, now: now))
+            let ticket = String(decoding: address, as: UTF8.self)
+            guard workerMay("update", ticket, from: peer) else { return }
+            perform(core.update(from: peer, ticket: ticket, body: body, now: now))
         case let .final(address, body):
-            perform(core.answer(from: peer, ticket: String(decoding: address, as: UTF8.self), body: body, now: now))
+            let ticket = String(decoding: address, as: UTF8.self)
+            guard workerMay("answer", ticket, from: peer) else { return }
+            perform(core.answer(from: peer, ticket: ticket, body: body, now: now))
         case .heartbeat:
             perform(core.heartbeat(from: peer, now: now))
         case .disconnect:

@@ -24,6 +24,12 @@ struct BrokerLoop {
     private(set) var durableGroup: UInt64 = 0
     /// Messages waiting until the group they describe is durable, in the order they were produced.
     private var outbox = Deque<HeldMessage>()
+    /// CURVE on: who may do what (replaced on SIGHUP), the principal of the message being handled, and the
+    /// audit lines of the current batch (committed with its changes).
+    var securityEnabled: Bool
+    var principalsByName: [String: Principal] = [:]
+    var currentPrincipal: Principal?
+    var audits: [AuditRecord] = []
     /// Majordomo: the service each MDP client's open ticket was asked of (its replies name it), the service
     /// of the REQUEST being submitted, and what makes MDP requests' ids unique across restarts.
     var majordomoServices: [String: String] = [:]
@@ -46,6 +52,8 @@ struct BrokerLoop {
         self.writer = writer
         self.logger = logger
         self.logBodies = configuration.logBodies
+        self.securityEnabled = configuration.security.isEnabled
+        apply(security: configuration.security)
     }
 
     /// Messages handled per turn of the broker loop before timers and the mailbox are looked at.
@@ -54,7 +62,7 @@ struct BrokerLoop {
     /// Reads waiting messages (up to a batch) and handles each. Returns how many were read.
     mutating func readMessages() throws -> Int {
         var count = 0
-        while count < BrokerLoop.batchSize, let message = try router.receive(dontWait: true) {
+        while count < BrokerLoop.batchSize, let message = try router.receive(dontWait: true, userID: securityEnabled) {
             count += 1
             handle(message, now: Timestamp.now())
         }
@@ -85,6 +93,15 @@ struct BrokerLoop {
         }
         let identity = frames[0]
         let body = frames[1...]
+        currentPrincipal = nil
+        if securityEnabled {
+            // The ZAP handler named the principal at the handshake; after a reload it may be gone (revoked).
+            guard let name = message.userID, let principal = principalsByName[name] else {
+                refuseUnknownPrincipal(identity: identity, frames: body, name: message.userID, now: now)
+                return
+            }
+            currentPrincipal = principal
+        }
         if Majordomo.claims(body) {
             handleMajordomo(identity: identity, frames: body, now: now)
             return
@@ -117,16 +134,25 @@ struct BrokerLoop {
             if logBodies {
                 logger.debug("submit body", metadata: ["request.id": "\(requestID)", "body": "\(String(decoding: body, as: UTF8.self))"])
             }
-            perform(core.submit(from: peer, requestID: requestID, department: department, priority: priority, body: body, now: now))
+            if let refusal = authorize("submit", department: department, { $0.maySubmit(to: department) }) {
+                send(to: peer, agent: .error(reference: requestID, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal))))
+                return
+            }
+            perform(core.submit(
+                from: peer, requestID: requestID, department: department, priority: priority, body: body, now: now,
+                owner: currentPrincipal?.name))
         case .statusQuery(let ticket):
+            guard agentMay("view", ticket, from: peer, { $0.mayView(ticketOwnedBy: $1) }) else { return }
             perform(core.status(from: peer, ticket: ticket, now: now))
         case .cancel(let ticket):
+            guard agentMay("cancel", ticket, from: peer, { $0.mayCancel(ticketOwnedBy: $1) }) else { return }
             perform(core.cancel(from: peer, ticket: ticket, now: now))
         case .heartbeat:
             send(to: peer, agent: .heartbeat)
         case .historyQuery(let ticket):
-            queries.append(.history(agent: peer, ticket: ticket))
+            queries.append(.history(agent: peer, ticket: ticket, requester: currentPrincipal))
         case let .info(ticket, body):
+            guard agentMay("info", ticket, from: peer, { $0.mayView(ticketOwnedBy: $1) }) else { return }
             perform(core.provideInfo(from: peer, ticket: ticket, body: body, now: now))
         case .accepted, .answer, .update, .status, .error, .history, .question:
             // Decoding with direction .toBroker never yields these.
@@ -139,6 +165,11 @@ struct BrokerLoop {
         case .ready(let infoBytes):
             do {
                 let info = try ReadyInfo.parse(infoBytes)
+                let departments = info.departments.joined(separator: ",")
+                if let refusal = authorize("serve", department: departments, { p in info.departments.allSatisfy(p.mayServe) }) {
+                    send(to: peer, worker: .error(reference: "READY", status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal))))
+                    return
+                }
                 perform(core.ready(from: peer, info: info, now: now))
             } catch {
                 refuse(
@@ -146,16 +177,22 @@ struct BrokerLoop {
                     delimited: peer.delimited, reference: "READY")
             }
         case .accept(let ticket):
+            guard workerMay("accept", ticket, from: peer) else { return }
             perform(core.accept(from: peer, ticket: ticket, now: now))
         case let .answer(ticket, body):
+            guard workerMay("answer", ticket, from: peer) else { return }
             perform(core.answer(from: peer, ticket: ticket, body: body, now: now))
         case let .update(ticket, body):
+            guard workerMay("update", ticket, from: peer) else { return }
             perform(core.update(from: peer, ticket: ticket, body: body, now: now))
         case let .transfer(ticket, department, reason):
+            guard workerMay("transfer", ticket, from: peer) else { return }
             perform(core.transfer(from: peer, ticket: ticket, to: department, reason: reason, now: now))
         case let .reject(ticket, reason):
+            guard workerMay("reject", ticket, from: peer) else { return }
             perform(core.reject(from: peer, ticket: ticket, reason: reason, now: now))
         case let .needsInfo(ticket, question):
+            guard workerMay("needs_info", ticket, from: peer) else { return }
             perform(core.needsInfo(from: peer, ticket: ticket, question: question, now: now))
         case .heartbeat:
             perform(core.heartbeat(from: peer, now: now))
@@ -202,7 +239,7 @@ struct BrokerLoop {
             case let .sendToAgent(peer, message): send(to: peer, agent: message)
             case let .sendToWorker(peer, message): send(to: peer, worker: message)
             case let .record(change): record(change)
-            case let .lookUp(query): queries.append(.lookUp(query))
+            case let .lookUp(query): queries.append(.lookUp(query, requester: currentPrincipal))
             }
         }
     }
@@ -237,10 +274,11 @@ struct BrokerLoop {
 
     /// Hands the batch's changes to the ledger writer as one group, then its ledger questions.
     mutating func flushChanges() {
-        if !changes.isEmpty {
+        if !changes.isEmpty || !audits.isEmpty {
             groupsPosted += 1
-            writer.post(.commit(group: groupsPosted, changes))
+            writer.post(.commit(group: groupsPosted, changes, audits))
             changes = []
+            audits = []
         }
         for query in queries { writer.post(query) }
         queries.removeAll(keepingCapacity: true)
@@ -280,6 +318,9 @@ struct BrokerLoop {
     var heldCount: Int { outbox.count + durabilityWaiters.count }
 
     mutating func send(to peer: Peer, agent message: AgentMessage) {
+        if let principal = currentPrincipal, case let .accepted(_, ticket, _) = message {
+            audit("submit", principal, ticket: ticket, department: core.department(of: ticket), outcome: .allowed)
+        }
         if peer.majordomo != nil {
             sendToMajordomoClient(peer, message)
         } else {

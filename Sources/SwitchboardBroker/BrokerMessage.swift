@@ -12,6 +12,10 @@ enum BrokerMessage: Sendable {
     case operate(BrokerOperation)
     /// A reply the ledger writer prepared (STATUS of an old ticket, HISTORY, ...).
     case reply(Peer, AgentMessage)
+    /// The ledger writer refused a question on the requester's behalf (for the metrics).
+    case refused(kind: String, action: String)
+    /// SIGHUP: the security configuration to apply from now on.
+    case reconfigure(SecurityConfiguration)
     /// The ledger cannot be written: the broker must stop rather than promise what it cannot keep.
     case ledgerFailed(String)
 }

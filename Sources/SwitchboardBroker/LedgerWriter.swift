@@ -10,9 +10,10 @@ import ZeroMQ
 /// It also answers what Core no longer holds in memory (old tickets, histories) and prunes the ledger.
 final class LedgerWriter: Sendable {
     enum Command: Sendable {
-        case commit(group: UInt64, [Change])
-        case lookUp(LedgerQuery)
-        case history(agent: Peer, ticket: String)
+        case commit(group: UInt64, [Change], [AuditRecord])
+        /// `requester`: the principal asking, when CURVE is on (only a ticket's submitter and ops may see it).
+        case lookUp(LedgerQuery, requester: Principal?)
+        case history(agent: Peer, ticket: String, requester: Principal?)
         case stop
     }
 
@@ -21,9 +22,14 @@ final class LedgerWriter: Sendable {
     private let eventsEndpoint: String
     private let context: Context
     private let retention: Duration
+    private let serverKey: CurveKeyPair?
     private let logger: Logger
 
-    init(ledger: Ledger, eventsEndpoint: String, retention: Duration, context: Context, logger: Logger) {
+    init(
+        ledger: Ledger, eventsEndpoint: String, retention: Duration, serverKey: CurveKeyPair?, context: Context,
+        logger: Logger
+    ) {
+        self.serverKey = serverKey
         self.ledger = ledger
         self.eventsEndpoint = eventsEndpoint
         self.retention = retention
@@ -34,12 +40,17 @@ final class LedgerWriter: Sendable {
     /// Binds the events endpoint on the writer thread; `broker` is where durability notices go.
     func start(broker: Mailbox<BrokerMessage>) async throws {
         let context = self.context, endpoint = eventsEndpoint, mailbox = thread.mailbox
-        let ledger = self.ledger, logger = self.logger, retention = self.retention
+        let ledger = self.ledger, logger = self.logger, retention = self.retention, serverKey = self.serverKey
         try await thread.start { ready in
             let socket = try context.socket(.xpub)
             defer { socket.close() }
             try socket.setLinger(milliseconds: 0)
             try socket.setSendHighWaterMark(100_000)
+            if let serverKey {
+                // Events name tickets and departments: with CURVE on, only ops may subscribe.
+                try socket.setCurveServer(secretKey: serverKey.secretKey)
+                try socket.setZAPDomain(ZAPHandler.eventsDomain)
+            }
             try socket.bind(endpoint)
             ready()
             var state = LedgerWriterLoop(

@@ -34,13 +34,15 @@ struct LedgerWriterLoop {
     /// Handles a drained batch of commands: all commit groups in it go in one transaction.
     mutating func handle(_ commands: [LedgerWriter.Command]) -> Outcome {
         var changes: [Change] = []
+        var audits: [AuditRecord] = []
         var lastGroup: UInt64?
         var queries: [LedgerWriter.Command] = []
         var stop = false
         for command in commands {
             switch command {
-            case let .commit(group, groupChanges):
+            case let .commit(group, groupChanges, groupAudits):
                 changes.append(contentsOf: groupChanges)
+                audits.append(contentsOf: groupAudits)
                 lastGroup = group
             case .lookUp, .history:
                 queries.append(command)
@@ -48,16 +50,16 @@ struct LedgerWriterLoop {
                 stop = true
             }
         }
-        if let lastGroup { commit(changes, through: lastGroup) }
+        if let lastGroup { commit(changes, audits: audits, through: lastGroup) }
         for query in queries { answer(query) }
         return stop ? .stop : .running
     }
 
-    private mutating func commit(_ changes: [Change], through group: UInt64) {
+    private mutating func commit(_ changes: [Change], audits: [AuditRecord], through group: UInt64) {
         guard !failed else { return }
         let started = ContinuousClock.now
         do {
-            try ledger.apply(changes)
+            try ledger.apply(changes, audits: audits)
         } catch {
             failed = true
             logger.critical("the ledger cannot be written; stopping", metadata: ["ledger": "\(ledger.path)", "error": "\(error)"])
@@ -72,14 +74,31 @@ struct LedgerWriterLoop {
 
     private func answer(_ query: LedgerWriter.Command) {
         do {
+            if let (agent, ticket, action, requester) = Self.guarded(query) {
+                // With CURVE on, only the submitter and ops may learn anything about a ticket, even that it exists.
+                let stored = try ledger.request(ticket: ticket)
+                let allowed = action == "cancel"
+                    ? requester.mayCancel(ticketOwnedBy: stored?.submitter)
+                    : requester.mayView(ticketOwnedBy: stored?.submitter)
+                let audit = AuditRecord(
+                    at: Timestamp.now(), principal: requester.name, kind: requester.kind.rawValue, action: action,
+                    ticket: ticket, department: stored?.department, outcome: allowed || stored == nil ? .allowed : .refused,
+                    reason: allowed || stored == nil ? nil : "not the ticket's submitter")
+                try ledger.apply([], audits: [audit])
+                if stored != nil && !allowed {
+                    broker.post(.reply(agent, LedgerReplies.forbidden(ticket, action: action, principal: requester.name)))
+                    broker.post(.refused(kind: requester.kind.rawValue, action: action))
+                    return
+                }
+            }
             switch query {
-            case let .lookUp(.status(agent, ticket)):
+            case let .lookUp(.status(agent, ticket), _):
                 if let stored = try ledger.request(ticket: ticket) {
                     broker.post(.reply(agent, .status(ticket: ticket, info: JSONCoding.encode(stored.status), answer: stored.answer)))
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
-            case let .lookUp(.info(agent, ticket)):
+            case let .lookUp(.info(agent, ticket), _):
                 if try ledger.request(ticket: ticket) != nil {
                     broker.post(.reply(agent, .error(
                         reference: ticket, status: .conflict,
@@ -89,13 +108,13 @@ struct LedgerWriterLoop {
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
-            case let .lookUp(.cancel(agent, ticket)):
+            case let .lookUp(.cancel(agent, ticket), _):
                 if let stored = try ledger.request(ticket: ticket) {
                     broker.post(.reply(agent, LedgerReplies.alreadyFinal(ticket, stored.state)))
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
-            case let .history(agent, ticket):
+            case let .history(agent, ticket, _):
                 let events = try ledger.history(ticket: ticket)
                 if events.isEmpty {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
@@ -157,6 +176,15 @@ enum LedgerReplies {
         return kept
     }
 
+    static func forbidden(_ ticket: String, action: String, principal: String) -> AgentMessage {
+        .error(
+            reference: ticket, status: .forbidden,
+            detail: JSONCoding.encode(ErrorDetail(
+                status: .forbidden, error: "not-permitted",
+                message: "\(principal) may not \(action == "cancel" ? "cancel" : "read") ticket \(ticket): it was "
+                    + "submitted by another principal", ticket: ticket)))
+    }
+
     static func alreadyFinal(_ ticket: String, _ state: RequestState) -> AgentMessage {
         .error(
             reference: ticket, status: .conflict,
@@ -181,7 +209,7 @@ extension StoredRequest {
         RecoveredRequest(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
             attempts: attempts, body: body, submittedAt: submittedAt, updatedAt: updatedAt, deadline: deadline,
-            updates: updates, worker: worker, sla: sla)
+            updates: updates, worker: worker, sla: sla, owner: submitter)
     }
 }
 
@@ -191,5 +219,18 @@ extension StoredEvent {
         RequestHistory.Entry(
             type: type, at: at.iso8601, department: department, fromDepartment: fromDepartment, state: state,
             attempt: attempt, worker: worker, reason: reason)
+    }
+}
+
+extension LedgerWriterLoop {
+    /// The agent, ticket, action and requester of a question that needs the requester's permission.
+    static func guarded(_ query: LedgerWriter.Command) -> (Peer, String, String, Principal)? {
+        switch query {
+        case let .lookUp(.status(agent, ticket), requester?): (agent, ticket, "view", requester)
+        case let .lookUp(.cancel(agent, ticket), requester?): (agent, ticket, "cancel", requester)
+        case let .lookUp(.info(agent, ticket), requester?): (agent, ticket, "info", requester)
+        case let .history(agent, ticket, requester?): (agent, ticket, "history", requester)
+        default: nil
+        }
     }
 }

@@ -13,6 +13,7 @@ public final class AgentClient: Sendable {
     private let context: Context
     private let thread = SocketThread<Outgoing>(name: "switchboard-agent")
     private let waiters = Locked(AgentWaiters())
+    let curve: CurveCredentials?
     /// How often a pending `answer` re-asks the broker, so a lost push (reconnect, broker restart) is recovered.
     public let pollInterval: Duration
 
@@ -22,8 +23,12 @@ public final class AgentClient: Sendable {
     }
 
     /// Connects to the broker (the connection completes in the background; calls wait for it).
-    public init(endpoint: String, pollInterval: Duration = .seconds(5), logger: Logger? = nil) async throws {
+    /// `curve`: the keys for a broker that runs CURVE (nil for a plain, loopback broker).
+    public init(
+        endpoint: String, curve: CurveCredentials? = nil, pollInterval: Duration = .seconds(5), logger: Logger? = nil
+    ) async throws {
         self.endpoint = endpoint
+        self.curve = curve
         self.pollInterval = pollInterval
         self.logger = logger ?? Logger(label: "switchboard.agent", factory: { _ in SwiftLogNoOpLogHandler() })
         self.context = try Context()
@@ -195,11 +200,12 @@ public final class AgentClient: Sendable {
 
     private func startThread() async throws {
         let endpoint = self.endpoint, context = self.context, mailbox = thread.mailbox
-        let waiters = self.waiters, logger = self.logger
+        let waiters = self.waiters, logger = self.logger, curve = self.curve
         try await thread.start { ready in
             let socket = try context.socket(.dealer)
             defer { socket.close() }
             try socket.setLinger(milliseconds: 0)
+            try curve?.apply(to: socket)
             try socket.setReconnectInterval(milliseconds: 100, maxMilliseconds: 2000)
             try socket.connect(endpoint)
             ready()

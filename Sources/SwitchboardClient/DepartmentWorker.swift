@@ -15,6 +15,8 @@ public final class DepartmentWorker: Sendable {
         /// First delay before reconnecting; doubles on each failure up to `maxReconnectDelay`.
         public var reconnectDelay: Duration = .milliseconds(250)
         public var maxReconnectDelay: Duration = .seconds(32)
+        /// The keys for a broker that runs CURVE (nil for a plain, loopback broker).
+        public var curve: CurveCredentials?
 
         public init() {}
     }

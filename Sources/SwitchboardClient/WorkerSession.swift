@@ -47,6 +47,7 @@ final class WorkerSession: @unchecked Sendable {
     private func connect() throws -> Socket {
         let socket = try context.socket(.dealer)
         try socket.setLinger(milliseconds: 500)
+        try worker.options.curve?.apply(to: socket)
         try socket.connect(worker.endpoint)
         let ready = ReadyInfo(departments: worker.departments, credit: worker.credit, name: worker.name)
         try socket.send(frames: WorkerMessage.ready(info: JSONCoding.encode(ready)).encode())

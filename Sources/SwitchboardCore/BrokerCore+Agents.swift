@@ -3,7 +3,8 @@ import SwitchboardSchema
 extension BrokerCore {
     /// An agent submits a request. Replies ACCEPTED (or ERROR) and dispatches it if a worker is free.
     public mutating func submit(
-        from agent: Peer, requestID: String, department: String, priority: Priority, body: [UInt8], now: Timestamp
+        from agent: Peer, requestID: String, department: String, priority: Priority, body: [UInt8], now: Timestamp,
+        owner: String? = nil
     ) -> [CoreAction] {
         if let ticket = ticketsByRequestID[requestID], var request = requests[ticket] {
             // The same request id again: the same ticket, never a second request.
@@ -41,7 +42,7 @@ extension BrokerCore {
         nextSequence += 1
         let request = RequestRecord(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: .queued,
-            agent: agent, body: body, submittedAt: now, updatedAt: now,
+            owner: owner, agent: agent, body: body, submittedAt: now, updatedAt: now,
             deadline: now + policy.answerTarget(for: priority), sequence: nextSequence)
         requests[ticket] = request
         ticketsByRequestID[requestID] = ticket
@@ -52,7 +53,7 @@ extension BrokerCore {
         var change = change(.requestSubmitted, requests[ticket]!, now: now)
         change.body = body
         change.deadline = requests[ticket]!.deadline
-        change.submitter = agent.description
+        change.submitter = owner ?? agent.description
         emit(.record(change))
         // Draining workers take nothing new: a department served only by them is served by nobody.
         let status: StatusCode = isServed(department) ? .created : .acceptedNoWorker

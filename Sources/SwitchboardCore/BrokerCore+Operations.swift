@@ -227,7 +227,8 @@ extension BrokerCore {
         nextSequence += 1
         var request = RequestRecord(
             ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
-            priority: stored.priority, state: .queued, agent: requests[stored.ticket]?.agent, body: stored.body,
+            priority: stored.priority, state: .queued, owner: stored.owner, agent: requests[stored.ticket]?.agent,
+            body: stored.body,
             submittedAt: stored.submittedAt, updatedAt: now, deadline: now + policy(stored.department).answerTarget(for: stored.priority),
             updates: stored.updates, sequence: nextSequence)
         request.reason = "requeued by an operator"

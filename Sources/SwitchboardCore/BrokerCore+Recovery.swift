@@ -17,12 +17,15 @@ public struct RecoveredRequest: Sendable, Equatable {
     /// The pinned policy and clocks as the ledger last recorded them (nil for requests recorded before the
     /// ledger kept them: their clocks are rebuilt from the current configuration).
     public var sla: SLASnapshot?
+    /// Who submitted it: the principal's name with CURVE on (the connection's identity in hex without).
+    public var owner: String?
 
     public init(
         ticket: String, requestID: String, department: String, priority: Priority, state: RequestState, attempts: Int,
         body: [UInt8], submittedAt: Timestamp, updatedAt: Timestamp, deadline: Timestamp, updates: Int = 0,
-        worker: String? = nil, sla: SLASnapshot? = nil
+        worker: String? = nil, sla: SLASnapshot? = nil, owner: String? = nil
     ) {
+        self.owner = owner
         self.ticket = ticket
         self.requestID = requestID
         self.department = department
@@ -59,7 +62,8 @@ extension BrokerCore {
             let wasHeld = stored.state == .offered || stored.state == .accepted
             let request = RequestRecord(
                 ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
-                priority: stored.priority, state: wasHeld ? .offered : .queued, attempts: stored.attempts, agent: nil,
+                priority: stored.priority, state: wasHeld ? .offered : .queued, attempts: stored.attempts,
+                owner: stored.owner, agent: nil,
                 body: stored.body, submittedAt: stored.submittedAt, updatedAt: stored.updatedAt,
                 deadline: stored.deadline, updates: stored.updates, sequence: nextSequence)
             requests[stored.ticket] = request

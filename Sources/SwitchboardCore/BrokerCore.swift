@@ -63,6 +63,10 @@ public struct BrokerCore: Sendable {
     /// The state of a ticket, if known.
     public func state(of ticket: String) -> RequestState? { requests[ticket]?.state }
 
+    /// Who submitted a ticket Core holds: `.some(nil)` when it was submitted without authentication, nil when
+    /// Core does not hold it (ask the ledger).
+    public func owner(of ticket: String) -> String?? { requests[ticket].map(\.owner) }
+
     /// The department a ticket is in now, if Core holds it.
     public func department(of ticket: String) -> String? { requests[ticket]?.department }
 

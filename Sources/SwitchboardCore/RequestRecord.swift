@@ -13,6 +13,8 @@ struct RequestRecord: Sendable {
     var holder: Peer?
     /// Earlier holders in this department: their late answers still count (first answer wins).
     var pastHolders: [Peer] = []
+    /// The principal that submitted it (CURVE on); only it and ops may read or cancel it.
+    var owner: String?
     /// Where answers and updates are pushed: the agent that submitted, or the last to ask its status.
     var agent: Peer?
     /// The request body, needed to offer it again; dropped once the request is finished.

@@ -321,6 +321,10 @@ footer { color: var(--faint); font-size: 12px; text-align: center; padding: 0 0 
   "use strict";
 
   var API = "api/v1/overview";
+  // A daemon with http.tokens wants a bearer token: open the page as /#token=<token>. The fragment never
+  // leaves the browser, so the token is not in any server's access log.
+  var TOKEN = new URLSearchParams(location.hash.slice(1)).get("token");
+  var HEADERS = TOKEN ? { "Accept": "application/json", "Authorization": "Bearer " + TOKEN } : { "Accept": "application/json" };
   var POLL_MS = 1000;          // poll every second
   var RETRY_MS = 2000;         // after a failure, retry at least every 2 s
   var TIMEOUT_MS = 4000;       // give up on one poll after this long
@@ -873,6 +877,7 @@ footer { color: var(--faint); font-size: 12px; text-align: center; padding: 0 0 
       var parsed = JSON.parse(body);
       if (parsed && parsed.message) message += ": " + parsed.message;
     } catch (e) { /* not JSON */ }
+    if (status === 401) message += " (open this page as /#token=<token>)";
     return message;
   }
 
@@ -890,7 +895,7 @@ footer { color: var(--faint); font-size: 12px; text-align: center; padding: 0 0 
     var controller = typeof AbortController === "function" ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
     var started = Date.now();
-    fetch(API, { cache: "no-store", headers: { "Accept": "application/json" }, signal: controller ? controller.signal : undefined })
+    fetch(API, { cache: "no-store", headers: HEADERS, signal: controller ? controller.signal : undefined })
       .then(function (response) {
         return response.text().then(function (body) {
           if (!response.ok) throw new Error(describe(response.status, body));

@@ -56,6 +56,14 @@ enum MetricsPage {
             out.sample("switchboard_protocol_errors_total", ["reason": reason], count)
         }
 
+        out.family(
+            "switchboard_authorization_refusals_total", .counter,
+            "Commands refused by authorization (CURVE on), by the principal's kind and the action.")
+        for (key, count) in metrics.refusals.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: " ", maxSplits: 1).map(String.init)
+            out.sample("switchboard_authorization_refusals_total", ["kind": parts[0], "action": parts.count > 1 ? parts[1] : ""], count)
+        }
+
         out.family("switchboard_ledger_commit_seconds", .histogram, "Duration of ledger transactions (group commits).")
         out.histogram(
             "switchboard_ledger_commit_seconds", [], bounds: metrics.commitSeconds.bounds,

@@ -10,10 +10,16 @@ public struct OpsServer: Service {
     let application: Application<RouterResponder<BasicRequestContext>>
     let logger: Logger
 
-    public init(broker: Broker, address: HTTPAddress, logger: Logger) {
+    /// The bearer tokens in force; `update(tokens:)` replaces them (SIGHUP).
+    let tokens: TokenState
+
+    public init(broker: Broker, address: HTTPAddress, tokens: HTTPTokens = HTTPTokens(), logger: Logger) {
+        let tokenState = TokenState(tokens)
+        self.tokens = tokenState
         let router = Router()
         router.addMiddleware { LogRequestsMiddleware(.debug) }
         router.addMiddleware { RequestGuardMiddleware(address: address) }
+        router.addMiddleware { TokenMiddleware(state: tokenState) }
         OpsRoutes.add(to: router, operations: Operations(broker: broker))
         var serverLogger = logger
         serverLogger[metadataKey: "surface"] = "http"
@@ -26,6 +32,10 @@ public struct OpsServer: Service {
                 logger.info("http ops surface ready", metadata: ["http": "\(address)"])
             },
             logger: serverLogger)
+    }
+
+    public func update(tokens: HTTPTokens) {
+        self.tokens.replace(tokens)
     }
 
     public func run() async throws {

@@ -22,6 +22,10 @@ extension Ledger {
                 try db.execute(sql: """
                     DELETE FROM worker_event WHERE id IN (SELECT id FROM worker_event WHERE at < ? ORDER BY at LIMIT ?)
                     """, arguments: [cutoff.rawValue, limit])
+                // The audit trail is kept as long as the requests it speaks of.
+                try db.execute(sql: """
+                    DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ? ORDER BY at LIMIT ?)
+                    """, arguments: [cutoff.rawValue, limit])
                 return rows.map { $0[1] }
             }
         }

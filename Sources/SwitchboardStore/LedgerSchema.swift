@@ -72,6 +72,24 @@ enum LedgerSchema {
                 CREATE INDEX request_state ON request(state, submitted_at);
                 """)
         }
+        migrator.registerMigration("v4: audit trail") { db in
+            // Who submitted, served, viewed or cancelled which ticket, and every refusal (CURVE on). No bodies.
+            try db.execute(sql: """
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    principal TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    ticket TEXT,
+                    department TEXT,
+                    outcome TEXT NOT NULL,
+                    reason TEXT
+                ) STRICT;
+                CREATE INDEX audit_ticket ON audit(ticket, id);
+                CREATE INDEX audit_at ON audit(at);
+                """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,8 @@
 /// One multipart ZeroMQ message as a value: its frames, in order, as bytes.
 public struct Message: Equatable, Sendable, CustomStringConvertible {
     public var frames: [[UInt8]]
+    /// The `User-Id` the ZAP handler gave the connection it came from (see `Socket.receive(dontWait:userID:)`).
+    public var userID: String?
 
     public init(frames: [[UInt8]]) {
         self.frames = frames

@@ -85,7 +85,14 @@ public final class Socket {
     /// Receives one whole multipart message; returns nil when `dontWait` is set and nothing is waiting,
     /// or when a receive timeout expires.
     public func receive(dontWait: Bool = false) throws -> Message? {
+        try receive(dontWait: dontWait, userID: false)
+    }
+
+    /// Receives a message; with `userID`, also the `User-Id` property the ZAP handler set for the connection
+    /// it came from (nil without authentication).
+    public func receive(dontWait: Bool, userID: Bool) throws -> Message? {
         var frames: [[UInt8]] = []
+        var user: String?
         var msg = zmq_msg_t()
         zmq_msg_init(&msg)
         defer { zmq_msg_close(&msg) }
@@ -103,11 +110,15 @@ public final class Socket {
                 let data = zmq_msg_data(&msg)!
                 frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
             }
+            // A ROUTER's identity frame is made locally; the frames from the wire carry the metadata.
+            if userID, user == nil, let value = zmq_msg_gets(&msg, "User-Id") { user = String(cString: value) }
             if zmq_msg_more(&msg) == 0 { break }
             // The rest of a multipart message is already here: never wait for it.
             flags = 0
         }
-        return Message(frames: frames)
+        var message = Message(frames: frames)
+        message.userID = user
+        return message
     }
 
     // MARK: Options

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardClient
 import SwitchboardSchema
 import ZeroMQ
 
@@ -22,23 +23,27 @@ struct Events: AsyncParsableCommand {
     @Flag(help: "Print each event's JSON as published.")
     var json = false
 
+    @OptionGroup var keys: CurveOptions
+
     func run() async throws {
         let endpoint = self.endpoint, topics = self.topic, count = self.count, json = self.json
+        let curve = try keys.credentials()
         // The SUB socket blocks in receive: keep it off the cooperative pool, on a thread of its own.
         let done = OneShot<Result<Void, ZMQError>>()
         let thread = Thread {
-            done.fulfil(Result { try Events.follow(endpoint: endpoint, topics: topics, count: count, json: json) }
+            done.fulfil(Result { try Events.follow(endpoint: endpoint, topics: topics, count: count, json: json, curve: curve) }
                 .mapError { $0 as? ZMQError ?? ZMQError(code: 0, operation: "\($0)") })
         }
         thread.start()
         try await done.value.get()
     }
 
-    static func follow(endpoint: String, topics: [String], count: Int?, json: Bool) throws {
+    static func follow(endpoint: String, topics: [String], count: Int?, json: Bool, curve: CurveCredentials?) throws {
         let context = try Context()
         let socket = try context.socket(.sub)
         defer { socket.close() }
         try socket.setLinger(milliseconds: 0)
+        if let curve { try socket.setCurveClient(keyPair: curve.clientKey, serverKey: curve.serverPublicKey) }
         for topic in topics.isEmpty ? [""] : topics { try socket.subscribe(Array(topic.utf8)) }
         try socket.connect(endpoint)
         var seen = 0

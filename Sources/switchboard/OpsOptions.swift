@@ -12,7 +12,12 @@ struct OpsOptions: ParsableArguments {
             valueName: "host:port"))
     var address: String = ProcessInfo.processInfo.environment["SWITCHBOARD_HTTP"] ?? "127.0.0.1:8570"
 
-    var client: OperationsClient { OperationsClient(address: address) }
+    @Option(help: ArgumentHelp(
+        "A bearer token of the daemon's http.tokens (default $SWITCHBOARD_TOKEN); actions need an operate token.",
+        valueName: "token"))
+    var token: String? = ProcessInfo.processInfo.environment["SWITCHBOARD_TOKEN"]
+
+    var client: OperationsClient { OperationsClient(address: address, token: token) }
 
     func validate() throws {
         do {

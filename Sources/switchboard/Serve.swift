@@ -65,6 +65,7 @@ struct Serve: AsyncParsableCommand {
         }
         var options = DepartmentWorker.Options()
         options.heartbeatInterval = try DurationParser.parse(heartbeat)
+        options.curve = try connection.keys.credentials()
         let logger = Logger(label: "switchboard.serve")
         let worker = DepartmentWorker(
             endpoint: connection.endpoint, departments: department, credit: capacity, name: name, options: options,

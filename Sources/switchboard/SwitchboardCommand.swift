@@ -18,6 +18,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
         subcommands: [
             Ask.self, Status.self, Cancel.self, Reply.self, Events.self, Serve.self, SLA.self,
             Pending.self, Workers.self, Stats.self, DeadLetters.self, Requeue.self, Drain.self, Top.self,
+            Keygen.self,
         ])
 }
 
@@ -26,9 +27,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "The broker's request endpoint.")
     var endpoint: String = ProcessInfo.processInfo.environment["SWITCHBOARD_ENDPOINT"] ?? "tcp://127.0.0.1:5570"
 
+    @OptionGroup var keys: CurveOptions
+
     /// Runs `body` with a connected agent client, and closes it afterwards whatever happens.
     func withAgent<T>(_ body: (AgentClient) async throws -> T) async throws -> T {
-        let client = try await AgentClient(endpoint: endpoint)
+        let client = try await AgentClient(endpoint: endpoint, curve: try keys.credentials())
         do {
             let result = try await body(client)
             await client.close()

@@ -40,6 +40,18 @@ struct Switchboardd: AsyncParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Check the configuration, print it, and exit.")
     var checkConfig = false
 
+    /// The flags that override the file, as a function applied at start and at every reload.
+    var commandLineOverrides: @Sendable (inout BrokerConfiguration) throws -> Void {
+        let endpoint = endpoint, events = events, dataDirectory = dataDirectory, http = http, logLevel = logLevel
+        return { settings in
+            if let endpoint { settings.endpoint = endpoint }
+            if let events { settings.eventsEndpoint = events }
+            if let dataDirectory { settings.dataDirectory = dataDirectory }
+            if let http { settings.http = try HTTPAddress.parse(http) }
+            if let logLevel { settings.logLevel = logLevel }
+        }
+    }
+
     func validate() throws {
         if let http {
             do { _ = try HTTPAddress.parse(http) } catch { throw ValidationError("--http: \(error)") }
@@ -58,11 +70,13 @@ struct Switchboardd: AsyncParsableCommand {
             printError("switchboardd: configuration refused: \(error)")
             throw ExitCode(78)  // EX_CONFIG
         }
-        if let endpoint { settings.endpoint = endpoint }
-        if let events { settings.eventsEndpoint = events }
-        if let dataDirectory { settings.dataDirectory = dataDirectory }
-        if let http { settings.http = try HTTPAddress.parse(http) }
-        if let logLevel { settings.logLevel = logLevel }
+        let overrides = commandLineOverrides
+        try overrides(&settings)
+        let problems = settings.exposureProblems
+        guard problems.isEmpty else {
+            for problem in problems { printError("switchboardd: configuration refused: \(problem)") }
+            throw ExitCode(78)  // EX_CONFIG
+        }
         if settings.endpoint == settings.eventsEndpoint {
             printError("switchboardd: the request endpoint and the events endpoint must differ; both are \(settings.endpoint)")
             throw ExitCode(78)  // EX_CONFIG
@@ -88,9 +102,10 @@ struct Switchboardd: AsyncParsableCommand {
         // ServiceGroup stops services in reverse order: the broker first (intake stops at once on SIGTERM),
         // while the HTTP surface stays up to report the drain (/readyz says not ready), then HTTP.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let address = settings.http {
-            services.append(.init(service: OpsServer(broker: broker, address: address, logger: logger)))
-        }
+        let opsServer = settings.http.map { OpsServer(broker: broker, address: $0, tokens: settings.httpTokens, logger: logger) }
+        if let opsServer { services.append(.init(service: opsServer)) }
+        services.append(.init(
+            service: ConfigurationReloader(path: config, overrides: overrides, broker: broker, opsServer: opsServer, logger: logger)))
         services.append(.init(service: broker))
         let group = ServiceGroup(
             configuration: .init(

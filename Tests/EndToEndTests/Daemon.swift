@@ -13,7 +13,9 @@ final class Daemon: @unchecked Sendable {
     let httpAddress: String
     var httpBase: String { "http://\(httpAddress)" }
     let events: EventWatcher
-    private let configurationFile: URL
+    let configurationFile: URL
+    /// For a daemon that runs CURVE: the keys of the test's principals.
+    let keys: TestKeys?
     private let current: Locked<ChildProcess?> = Locked(nil)
     private let runs = Locked(0)
     /// The running daemon process (the latest, after restarts).
@@ -25,11 +27,14 @@ final class Daemon: @unchecked Sendable {
 
     /// Starts a daemon, runs `body` with it, and stops it and every process started through it,
     /// whether `body` succeeds or throws.
-    static func with<T>(extraConfiguration: String = "", _ body: (Daemon) async throws -> T) async throws -> T {
-        let daemon = try Daemon(extraConfiguration: extraConfiguration)
+    static func with<T>(
+        extraConfiguration: String = "", keys: TestKeys? = nil, http: String? = nil, _ body: (Daemon) async throws -> T
+    ) async throws -> T {
+        let daemon = try Daemon(extraConfiguration: extraConfiguration, keys: keys, http: http)
         do {
             try await daemon.waitUntilReady()
-            try await daemon.events.waitUntilSubscribed(requestEndpoint: daemon.endpoint, department: "billing")
+            try await daemon.events.waitUntilSubscribed(
+                requestEndpoint: daemon.endpoint, department: "billing", curve: keys?.curve("probe"))
             let result = try await body(daemon)
             await daemon.stop()
             return result
@@ -39,19 +44,21 @@ final class Daemon: @unchecked Sendable {
         }
     }
 
-    private init(extraConfiguration: String) throws {
+    private init(extraConfiguration: String, keys: TestKeys?, http: String?) throws {
+        self.keys = keys
         directory = try TestEnvironment.temporaryDirectory()
         endpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
         eventsEndpoint = "tcp://127.0.0.1:\(try TestEnvironment.freePort())"
-        httpAddress = "127.0.0.1:\(try TestEnvironment.freePort())"
+        httpAddress = try http ?? "127.0.0.1:\(TestEnvironment.freePort())"
         configurationFile = directory.appendingPathComponent("switchboard.yaml")
         try """
             heartbeat:
               interval: \(Daemon.heartbeat)
               liveness: 3
             \(extraConfiguration)
+            \(keys?.configuration ?? "")
             """.write(to: configurationFile, atomically: true, encoding: .utf8)
-        events = try EventWatcher(endpoint: eventsEndpoint)
+        events = try EventWatcher(endpoint: eventsEndpoint, curve: keys?.curve("ops"))
         try launch()
     }
 
@@ -90,7 +97,7 @@ final class Daemon: @unchecked Sendable {
 
     /// Waits until the daemon answers a HEARTBEAT on its request endpoint.
     func waitUntilReady() async throws {
-        let peer = try RawPeer(endpoint: endpoint)
+        let peer = try RawPeer(endpoint: endpoint, curve: keys?.curve("probe"))
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
             guard process.process.isRunning else {
@@ -104,9 +111,11 @@ final class Daemon: @unchecked Sendable {
 
     /// Starts `switchboard serve` for the departments, running `command` per request, and waits until
     /// the daemon announces it joined.
-    func serve(name: String, departments: [String], capacity: Int = 1, command: [String]) async throws -> ChildProcess {
+    func serve(
+        name: String, departments: [String], capacity: Int = 1, command: [String], extra: [String] = []
+    ) async throws -> ChildProcess {
         var arguments = ["serve", "--endpoint", endpoint, "--name", name, "--capacity", String(capacity),
-                         "--heartbeat", Daemon.heartbeat]
+                         "--heartbeat", Daemon.heartbeat] + extra
         for department in departments { arguments += ["--department", department] }
         let worker = try ChildProcess(
             name: name, executable: try TestEnvironment.executable("switchboard"), arguments: arguments + ["--"] + command,

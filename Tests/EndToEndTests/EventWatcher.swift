@@ -11,11 +11,13 @@ final class EventWatcher: @unchecked Sendable {
     private let arrivals = Notifier()
     private var cursor = 0
 
-    init(endpoint: String) throws {
+    /// `curve`: an ops key pair and the broker's public key, for a broker that runs CURVE.
+    init(endpoint: String, curve: (CurveKeyPair, [UInt8])? = nil) throws {
         context = try Context()
         let stop = self.stop, buffer = self.buffer, arrivals = self.arrivals
         let socket = try context.socket(.sub)
         try socket.setLinger(milliseconds: 0)
+        if let (pair, server) = curve { try socket.setCurveClient(keyPair: pair, serverKey: server) }
         try socket.subscribe([])
         try socket.connect(endpoint)
         let box = UncheckedBox(socket)
@@ -72,13 +74,15 @@ final class EventWatcher: @unchecked Sendable {
     }
 
     /// Makes sure the subscription reached the daemon: registers a throwaway worker until its join is seen.
-    func waitUntilSubscribed(requestEndpoint: String, department: String) async throws {
+    func waitUntilSubscribed(
+        requestEndpoint: String, department: String, curve: (CurveKeyPair, [UInt8])? = nil
+    ) async throws {
         let deadline = ContinuousClock.now + .seconds(15)
         var probe = 0
         while ContinuousClock.now < deadline {
             probe += 1
             let name = "subscription-probe-\(probe)"
-            let peer = try RawPeer(endpoint: requestEndpoint)
+            let peer = try RawPeer(endpoint: requestEndpoint, curve: curve)
             let ready = ReadyInfo(departments: [department], credit: 1, name: name)
             try peer.send(WorkerMessage.ready(info: JSONCoding.encode(ready)).encode())
             try peer.send(WorkerMessage.disconnect.encode())

@@ -7,10 +7,12 @@ final class RawPeer {
     let context: Context
     let socket: Socket
 
-    init(endpoint: String) throws {
+    /// `curve`: a client key pair and the broker's public key, for a broker that runs CURVE.
+    init(endpoint: String, curve: (CurveKeyPair, [UInt8])? = nil) throws {
         context = try Context()
         socket = try context.socket(.dealer)
         try socket.setLinger(milliseconds: 0)
+        if let (pair, server) = curve { try socket.setCurveClient(keyPair: pair, serverKey: server) }
         try socket.connect(endpoint)
     }
 

@@ -19,7 +19,7 @@ struct LedgerApplyTests {
                 #expect(names.contains(name), "missing \(name) in \(names)")
             }
             let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1: requests and events", "v2: service levels", "v3: operations"])
+            #expect(applied == ["v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail"])
         }
     }
 

@@ -42,7 +42,7 @@ struct LedgerFileTests {
                 try second.history(ticket: t1).map(\.type) == [.requestSubmitted, .requestOffered, .requestAnswered])
             #expect(try second.lastTicket() == t2)
             let applied = try second.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1: requests and events", "v2: service levels", "v3: operations"])
+            #expect(applied == ["v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail"])
         }
     }
 

@@ -39,6 +39,8 @@ public struct BrokerMetrics: Sendable, Equatable {
     public internal(set) var commitSeconds = Histogram(bounds: Histogram.commitTimeBounds)
     public internal(set) var batchSize = Histogram(bounds: Histogram.batchSizeBounds)
     public internal(set) var protocolErrors: [String: UInt64] = [:]
+    /// Commands refused by authorization, by the principal's kind and the action ("kind action").
+    public internal(set) var refusals: [String: UInt64] = [:]
     public internal(set) var messagesReceived: UInt64 = 0
     public internal(set) var messagesSent: UInt64 = 0
     /// Replies to peers that had disconnected (what they would have been told stays fetchable by ticket).
@@ -83,6 +85,10 @@ public struct BrokerMetrics: Sendable, Equatable {
     mutating func observeCommit(seconds: Double, changes: Int) {
         commitSeconds.observe(seconds)
         batchSize.observe(Double(changes))
+    }
+
+    mutating func countRefusal(kind: String, action: String) {
+        refusals["\(kind) \(action)", default: 0] += 1
     }
 
     mutating func countProtocolError(_ reason: String) {

@@ -1,0 +1,150 @@
+import Yams
+import ZeroMQ
+
+/// `security:` and `http.tokens:` in the configuration file.
+///
+/// ```yaml
+/// security:
+///   key: /etc/switchboard/broker.key_secret     # the broker's secret certificate (switchboard keygen)
+///   insecure: false                             # plain endpoints beyond loopback, on purpose
+///   principals:
+///     alice:     {kind: agent, key_file: /etc/switchboard/keys/alice.key, submit: [claims, eligibility]}
+///     claims-bot: {kind: bot, key: "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", serve: [claims]}
+///     ops-desk:  {kind: ops, key_file: /etc/switchboard/keys/ops.key, operate: true}
+/// ```
+extension ConfigurationReader {
+    func security(_ section: Entry) throws(ConfigurationError) -> SecurityConfiguration {
+        var security = SecurityConfiguration()
+        let fields = try fields(of: section.value, path: section.path, section: "security")
+        if let entry = fields["key"] {
+            let certificate = try certificate(entry)
+            guard let pair = certificate.keyPair else {
+                throw failure(
+                    .invalidValue, at: entry,
+                    "'\(try string(entry))' is a public certificate; the broker needs its secret certificate "
+                        + "(the _secret file switchboard keygen writes)")
+            }
+            security.serverKey = pair
+        }
+        if let entry = fields["insecure"] { security.insecure = try bool(entry) }
+        if let entry = fields["principals"] {
+            var names: Set<String> = []
+            for principal in try entries(of: entry.value, path: entry.path) {
+                let settings = try self.fields(of: principal.value, path: principal.path, section: "security.principals.<name>")
+                security.principals.append(try self.principal(principal, settings))
+                names.insert(principal.key)
+            }
+            var seen: [[UInt8]: String] = [:]
+            for principal in security.principals {
+                if let other = seen[principal.publicKey] {
+                    throw ConfigurationError(
+                        .invalidValue, source: source, line: nil, column: nil,
+                        keyPath: "security.principals.\(principal.name)",
+                        message: "has the same public key as '\(other)'; each key names one principal")
+                }
+                seen[principal.publicKey] = principal.name
+            }
+        }
+        if security.serverKey == nil && !security.principals.isEmpty {
+            throw failure(
+                .invalidValue, at: section.keyNode, section.path,
+                "principals are configured but security.key is not: without the broker's key pair there is no CURVE, "
+                    + "so no peer could prove who it is; add key: (switchboard keygen broker)")
+        }
+        return security
+    }
+
+    private func principal(_ entry: Entry, _ fields: [String: Entry]) throws(ConfigurationError) -> Principal {
+        guard let kindEntry = fields["kind"] else {
+            throw failure(.invalidValue, at: entry.keyNode, entry.path, "give its kind: agent, bot or ops")
+        }
+        let kindText = try string(kindEntry)
+        guard let kind = Principal.Kind(rawValue: kindText) else {
+            throw failure(.invalidValue, at: kindEntry, "unknown kind '\(kindText)'; use agent, bot or ops")
+        }
+        let publicKey: [UInt8]
+        switch (fields["key"], fields["key_file"]) {
+        case (let key?, nil):
+            let text = try string(key)
+            guard let decoded = Z85.decode(text), decoded.count == 32 else {
+                throw failure(.invalidValue, at: key, "'\(text)' is not a CURVE public key (40 characters of Z85)")
+            }
+            publicKey = decoded
+        case (nil, let file?):
+            publicKey = try certificate(file).publicKey
+        case (_?, _?):
+            throw failure(.invalidValue, at: entry.keyNode, entry.path, "give key or key_file, not both")
+        case (nil, nil):
+            throw failure(
+                .invalidValue, at: entry.keyNode, entry.path,
+                "give its public key: key: \"<40 characters of Z85>\" or key_file: <its public certificate>")
+        }
+        var principal = Principal(name: entry.key, kind: kind, publicKey: publicKey)
+        if let submit = fields["submit"] { principal.submit = try departments(submit) }
+        if let serve = fields["serve"] { principal.serve = try departments(serve) }
+        if let operate = fields["operate"] { principal.operate = try bool(operate) }
+        switch kind {
+        case .agent where fields["serve"] != nil || fields["operate"] != nil:
+            throw failure(.invalidValue, at: entry.keyNode, entry.path, "an agent may only submit: remove serve/operate")
+        case .bot where fields["submit"] != nil || fields["operate"] != nil:
+            throw failure(.invalidValue, at: entry.keyNode, entry.path, "a bot may only serve: remove submit/operate")
+        case .ops where fields["serve"] != nil:
+            throw failure(.invalidValue, at: entry.keyNode, entry.path, "ops do not serve departments: remove serve")
+        default:
+            return principal
+        }
+    }
+
+    /// `[claims, eligibility]`, or `"*"` for every department.
+    private func departments(_ entry: Entry) throws(ConfigurationError) -> Principal.Departments {
+        if case .scalar = entry.value, try string(entry) == "*" { return .all }
+        guard case .sequence(let sequence) = entry.value else {
+            throw failure(.wrongType, at: entry, "expected a list of departments such as [claims, billing], or \"*\"")
+        }
+        var names: Set<String> = []
+        for node in sequence {
+            guard case .scalar(let scalar) = node else {
+                throw failure(.wrongType, at: node, entry.path, "expected a department name, got \(describe(node))")
+            }
+            names.insert(scalar.string)
+        }
+        return .only(names)
+    }
+
+    private func certificate(_ entry: Entry) throws(ConfigurationError) -> CurveCertificate {
+        let path = try string(entry)
+        do {
+            return try CurveCertificate.load(contentsOf: path)
+        } catch {
+            throw failure(.invalidValue, at: entry, error.description)
+        }
+    }
+
+    func tokens(_ entry: Entry) throws(ConfigurationError) -> HTTPTokens {
+        var tokens = HTTPTokens()
+        let fields = try fields(of: entry.value, path: entry.path, section: "http.tokens")
+        for (key, keyPath) in [("observe", \HTTPTokens.observe), ("operate", \HTTPTokens.operate)] {
+            guard let list = fields[key] else { continue }
+            guard case .sequence(let sequence) = list.value else {
+                throw failure(.wrongType, at: list, "expected a list of tokens, e.g. [\"<32 random characters>\"]")
+            }
+            for node in sequence {
+                guard case .scalar(let scalar) = node, scalar.string.count >= 16 else {
+                    throw failure(.invalidValue, at: node, list.path, "a token must be text of at least 16 characters")
+                }
+                tokens[keyPath: keyPath].append(scalar.string)
+            }
+        }
+        return tokens
+    }
+}
+
+/// Bearer tokens for the HTTP surface: `observe` reads, `operate` also acts.
+public struct HTTPTokens: Sendable, Equatable {
+    public var observe: [String] = []
+    public var operate: [String] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { observe.isEmpty && operate.isEmpty }
+}
