@@ -134,7 +134,11 @@ struct BrokerLoop {
             if logBodies {
                 logger.debug("submit body", metadata: ["request.id": "\(requestID)", "body": "\(String(decoding: body, as: UTF8.self))"])
             }
-            if let refusal = authorize("submit", department: department, { $0.maySubmit(to: department) }) {
+            // A request id another principal already used must not hand its ticket (and answer) to this one.
+            let taken = core.ticket(forRequestID: requestID).flatMap { core.owner(of: $0) }.map { owner in
+                { (principal: Principal) in owner == principal.name }
+            } ?? { _ in true }
+            if let refusal = authorize("submit", department: department, { $0.maySubmit(to: department) && taken($0) }) {
                 send(to: peer, agent: .error(reference: requestID, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal))))
                 return
             }

@@ -67,6 +67,9 @@ public struct BrokerCore: Sendable {
     /// Core does not hold it (ask the ledger).
     public func owner(of ticket: String) -> String?? { requests[ticket].map(\.owner) }
 
+    /// The ticket a client request id was given, within the idempotency window.
+    public func ticket(forRequestID requestID: String) -> String? { ticketsByRequestID[requestID] }
+
     /// The department a ticket is in now, if Core holds it.
     public func department(of ticket: String) -> String? { requests[ticket]?.department }
 

@@ -92,9 +92,15 @@ struct SecurityTests {
             #expect(status == .forbidden)
 
             // alice's ticket: bob may neither read nor cancel it; ops may read it; alice may.
-            let aliceAsk = try Self.ask(daemon, "alice-claims", as: "alice", ["ask", "--department", "claims", "--no-wait", "--json", "y"])
+            let aliceAsk = try Self.ask(
+                daemon, "alice-claims", as: "alice", ["ask", "--department", "claims", "--id", "case-7", "--no-wait", "--json", "y"])
             #expect(try await aliceAsk.exitCode() == 0, "\(aliceAsk.stderr)")
             let ticket = try #require(try jsonObject(aliceAsk.stdout)["ticket"] as? String)
+            // Resubmitting alice's request id does not hand bob her ticket.
+            let bobSameID = try Self.ask(
+                daemon, "bob-same-id", as: "bob", ["ask", "--department", "claims", "--id", "case-7", "--no-wait", "--json", "z"])
+            #expect(try await bobSameID.exitCode() == 1)
+            #expect(!bobSameID.stdout.contains(ticket), "\(bobSameID.stdout)")
             let bobStatus = try Self.ask(daemon, "bob-status", as: "bob", ["status", ticket])
             #expect(try await bobStatus.exitCode() == 1)
             #expect(bobStatus.stderr.contains("403"), "\(bobStatus.stderr)")
@@ -133,6 +139,7 @@ struct SecurityTests {
             let metrics = try await PythonTools.parseMetrics(
                 try await HTTPProbe.get("\(daemon.httpBase)/metrics").body, directory: daemon.directory)
             #expect(metrics.value("switchboard_authorization_refusals_total", ["kind": "agent", "action": "view"]) == 1)
+            #expect(metrics.value("switchboard_authorization_refusals_total", ["kind": "agent", "action": "submit"]) == 2)
             #expect(metrics.value("switchboard_authorization_refusals_total", ["kind": "agent", "action": "cancel"]) == 1)
             #expect(metrics.value("switchboard_authorization_refusals_total", ["kind": "bot", "action": "serve"]) == 1)
             #expect(metrics.value("switchboard_authorization_refusals_total", ["kind": "bot", "action": "answer"]) == 1)
