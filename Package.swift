@@ -90,7 +90,9 @@ let package = Package(
         .testTarget(name: "SwitchboardSchemaTests", dependencies: ["SwitchboardSchema"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
-        .testTarget(name: "SwitchboardBrokerTests", dependencies: ["SwitchboardBroker", "ZeroMQ"]),
+        .testTarget(
+            name: "SwitchboardBrokerTests",
+            dependencies: ["SwitchboardBroker", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SwitchboardOpsTests", dependencies: ["SwitchboardOps", "SwitchboardBroker", "SwitchboardSchema"]),
         .testTarget(name: "SwitchboardClientTests", dependencies: ["SwitchboardClient", "SwitchboardBroker"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 import ZeroMQ
 
@@ -28,22 +29,29 @@ extension ConfigurationReader {
         }
         if let entry = fields["insecure"] { security.insecure = try bool(entry) }
         if let entry = fields["principals"] {
-            var names: Set<String> = []
             for principal in try entries(of: entry.value, path: entry.path) {
                 let settings = try self.fields(of: principal.value, path: principal.path, section: "security.principals.<name>")
                 security.principals.append(try self.principal(principal, settings))
-                names.insert(principal.key)
             }
-            var seen: [[UInt8]: String] = [:]
-            for principal in security.principals {
-                if let other = seen[principal.publicKey] {
-                    throw ConfigurationError(
-                        .invalidValue, source: source, line: nil, column: nil,
-                        keyPath: "security.principals.\(principal.name)",
-                        message: "has the same public key as '\(other)'; each key names one principal")
+        }
+        if let entry = fields["certificates"] {
+            for principal in try certificateStore(entry) {
+                guard security.principal(named: principal.name) == nil else {
+                    throw failure(
+                        .invalidValue, at: entry,
+                        "the certificate of '\(principal.name)' names a principal that security.principals also has")
                 }
-                seen[principal.publicKey] = principal.name
+                security.principals.append(principal)
             }
+        }
+        var keys: [[UInt8]: String] = [:]
+        for principal in security.principals {
+            if let other = keys[principal.publicKey] {
+                throw failure(
+                    .invalidValue, at: section.keyNode, section.path,
+                    "principals '\(other)' and '\(principal.name)' have the same public key; each key names one principal")
+            }
+            keys[principal.publicKey] = principal.name
         }
         if security.serverKey == nil && !security.principals.isEmpty {
             throw failure(
@@ -109,6 +117,43 @@ extension ConfigurationReader {
             names.insert(scalar.string)
         }
         return .only(names)
+    }
+
+    /// A directory of public certificates, as czmq's certificate store keeps them: each `*.key` file's
+    /// metadata names the principal (`name`), its `kind`, and `submit`, `serve` (comma-separated departments,
+    /// or `*`) and `operate` (`true`). Secret certificates (`*_secret`) are ignored.
+    private func certificateStore(_ entry: Entry) throws(ConfigurationError) -> [Principal] {
+        let directory = try string(entry)
+        let files: [String]
+        do {
+            files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { !$0.hasSuffix("_secret") && !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw failure(.invalidValue, at: entry, "the certificate directory \(directory) cannot be read")
+        }
+        var principals: [Principal] = []
+        for file in files {
+            let path = (directory as NSString).appendingPathComponent(file)
+            let certificate: CurveCertificate
+            do {
+                certificate = try CurveCertificate.load(contentsOf: path)
+            } catch {
+                throw failure(.invalidValue, at: entry, error.description)
+            }
+            func invalid(_ reason: String) -> ConfigurationError { failure(.invalidValue, at: entry, "\(path): \(reason)") }
+            guard let name = certificate.metadata("name"), !name.isEmpty else { throw invalid("its metadata has no name") }
+            guard let kind = certificate.metadata("kind").flatMap(Principal.Kind.init(rawValue:)) else {
+                throw invalid("its metadata needs kind = \"agent\", \"bot\" or \"ops\"")
+            }
+            func departments(_ key: String) -> Principal.Departments {
+                guard let value = certificate.metadata(key) else { return .none }
+                if value == "*" { return .all }
+                return .only(Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }))
+            }
+            principals.append(Principal(
+                name: name, kind: kind, publicKey: certificate.publicKey, submit: kind == .bot ? .none : departments("submit"),
+                serve: kind == .bot ? departments("serve") : .none, operate: kind == .ops && certificate.metadata("operate") == "true"))
+        }
+        return principals
     }
 
     private func certificate(_ entry: Entry) throws(ConfigurationError) -> CurveCertificate {

@@ -62,7 +62,7 @@ extension BrokerConfiguration {
               "heartbeat", "defaults", "departments"]),
         ("http", ["listen", "tokens"]),
         ("http.tokens", ["observe", "operate"]),
-        ("security", ["key", "insecure", "principals"]),
+        ("security", ["key", "insecure", "principals", "certificates"]),
         ("security.principals.<name>", ["kind", "key", "key_file", "submit", "serve", "operate"]),
         ("log", ["level", "bodies"]),
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),

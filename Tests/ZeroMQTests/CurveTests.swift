@@ -90,3 +90,43 @@ struct CurveTests {
         }
     }
 }
+
+@Suite("CURVE certificates")
+struct CurveCertificateTests {
+    @Test("a secret certificate's text reads back the same; the public one has no secret key")
+    func roundTrip() throws {
+        let pair = try CurveKeyPair.generate()
+        let certificate = CurveCertificate(publicKey: pair.publicKey, secretKey: pair.secretKey, metadata: [("name", "alice"), ("kind", "agent")])
+        let secret = try CurveCertificate.parse(certificate.text(includingSecret: true))
+        #expect(secret == certificate)
+        #expect(secret.keyPair == pair)
+        let published = try CurveCertificate.parse(certificate.text(includingSecret: false))
+        #expect(published.secretKey == nil)
+        #expect(published.publicKey == pair.publicKey)
+        #expect(published.metadata("kind") == "agent")
+        #expect(!certificate.text(includingSecret: false).contains(pair.secretKeyZ85))
+    }
+
+    @Test("czmq's own format reads")
+    func czmqFormat() throws {
+        let text = """
+            #   ****  Generated on 2026-11-29 by CZMQ  ****
+            #   ZeroMQ CURVE Public Certificate
+
+            metadata
+                name = "claims-bot"
+            curve
+                public-key = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
+            """
+        let certificate = try CurveCertificate.parse(text)
+        #expect(certificate.metadata("name") == "claims-bot")
+        #expect(Z85.encode(certificate.publicKey) == "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7")
+    }
+
+    @Test("a file without a usable key is refused naming the line")
+    func refusals() {
+        #expect(throws: CertificateError.self) { try CurveCertificate.parse("metadata\n    name = \"x\"\n") }
+        #expect(throws: CertificateError.self) { try CurveCertificate.parse("curve\n    public-key = \"short\"\n") }
+        #expect(throws: CertificateError.self) { try CurveCertificate.load(contentsOf: "/nonexistent/file.key") }
+    }
+}
