@@ -87,6 +87,15 @@ public final class Broker: Service {
         let zap = ZAPHandler(state: security, logger: logger)
         if configuration.security.isEnabled {
             try await zap.start(context: context)
+            // Without its ZAP handler libzmq would let every key in: its failure stops the broker.
+            let mailbox = thread.mailbox
+            Task {
+                do {
+                    try await zap.join()
+                } catch {
+                    mailbox.post(.fatal("the ZAP handler failed: \(error)"))
+                }
+            }
         } else if configuration.security.insecure {
             logger.warning(
                 "security.insecure is on: the endpoints are plain (no CURVE encryption or authentication) and may be reachable beyond this machine",
@@ -97,7 +106,7 @@ public final class Broker: Service {
             serverKey: configuration.security.serverKey, context: context, logger: logger)
         try await writer.start(broker: thread.mailbox)
         do {
-            try await startBrokerThread(context: context, writer: writer, recovery: recovery)
+            try await startBrokerThread(context: context, writer: writer, recovery: recovery, zapNonce: zap.nonce)
         } catch {
             try? await writer.stop()
             throw error
@@ -140,7 +149,7 @@ public final class Broker: Service {
         logger.info("switchboardd stopped")
     }
 
-    private func startBrokerThread(context: Context, writer: LedgerWriter, recovery: Recovery) async throws {
+    private func startBrokerThread(context: Context, writer: LedgerWriter, recovery: Recovery, zapNonce: String) async throws {
         let configuration = self.configuration, logger = self.logger, mailbox = thread.mailbox
         try await thread.start { ready in
             let router = try context.socket(.router)
@@ -163,6 +172,7 @@ public final class Broker: Service {
             var loop = BrokerLoop(
                 router: router, core: BrokerCore(configuration: configuration.core, now: Timestamp.now()),
                 configuration: configuration, writer: writer, logger: logger)
+            loop.zapNonce = zapNonce
             defer { loop.failDurabilityWaiters() }
             loop.perform(recovery.restore(into: &loop.core, now: Timestamp.now()))
             loop.flushChanges()
@@ -200,6 +210,9 @@ public final class Broker: Service {
                             loop.apply(security: security)
                         case .ledgerFailed(let reason):
                             // The rest of this batch is answered (operations fail) before the thread leaves.
+                            failure = LedgerFailure(reason: reason)
+                        case .fatal(let reason):
+                            logger.critical("stopping: \(reason)")
                             failure = LedgerFailure(reason: reason)
                         case .stop where stopping == nil:
                             stopping = Timestamp.now()

@@ -1,13 +1,29 @@
 import SwitchboardCore
 import SwitchboardSchema
+import ZeroMQ
 
 /// Authorization of every command, from the principal the CURVE handshake established (never from what a
 /// message claims). A refusal is a 403 naming what was refused, counted, logged and written to the audit
 /// trail; so is each action that matters (submit, view, cancel, serve, accept, answer, ...). With CURVE off
 /// there are no principals and everything is allowed, as on a loopback-only broker.
 extension BrokerLoop {
+    /// New principals (at start and on SIGHUP). A worker whose principal is gone or may no longer serve its
+    /// departments is disconnected at once, what it held requeued: it must not receive another request.
     mutating func apply(security: SecurityConfiguration) {
-        principalsByName = Dictionary(security.principals.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        principalsByKey = Dictionary(security.principals.map { ($0.publicKey, $0) }, uniquingKeysWith: { first, _ in first })
+        let now = Timestamp.now()
+        for (identity, key) in workerKeys {
+            guard let worker = core.worker(identity: identity) else {
+                workerKeys.removeValue(forKey: identity)
+                continue
+            }
+            if let principal = principalsByKey[key], worker.departments.allSatisfy(principal.mayServe) { continue }
+            workerKeys.removeValue(forKey: identity)
+            logger.notice("worker disconnected: its principal may no longer serve", metadata: ["worker": "\(worker.name)"])
+            perform(core.disconnect(from: worker.peer, now: now))
+            send(to: worker.peer, worker: .disconnect)
+        }
+        flushChanges()
     }
 
     /// nil when the current principal may do it (audited as allowed); the refusal (audited, counted, logged)
@@ -63,8 +79,8 @@ extension BrokerLoop {
 
     /// A message from a connection whose principal is no longer configured (revoked by a reload): refused
     /// with 401, audited and counted; Majordomo peers, which have no error reply, are dropped.
-    mutating func refuseUnknownPrincipal(identity: [UInt8], frames: ArraySlice<[UInt8]>, name: String?, now: Timestamp) {
-        let principal = name ?? "(none)"
+    mutating func refuseUnknownPrincipal(identity: [UInt8], frames: ArraySlice<[UInt8]>, now: Timestamp) {
+        let principal = keyByIdentity[identity].flatMap { Z85.encode($0) } ?? "(unknown key)"
         audits.append(AuditRecord(
             at: now, principal: principal, kind: "unknown", action: "connect", outcome: .refused,
             reason: "the key of this connection is no longer known (revoked)"))
@@ -73,6 +89,19 @@ extension BrokerLoop {
             .unauthorized, "unknown-principal",
             "the key this connection authenticated with is no longer known (revoked); connect with a known key")
         refuse(peer: identity, frames: frames, error: error, reply: !Majordomo.claims(frames))
+    }
+
+    /// An answer, update or question pushed to a routing id goes only to the ticket's submitter (or ops): a
+    /// routing id another principal took over after the submitter left gets nothing.
+    func mayReceivePush(_ message: AgentMessage, at peer: Peer) -> Bool {
+        let ticket: String
+        switch message {
+        case .answer(let id, _), .update(let id, _), .question(let id, _): ticket = id
+        default: return true
+        }
+        guard let owner = core.owner(of: ticket) ?? nil else { return true }
+        guard let key = keyByIdentity[peer.id], let principal = principalsByKey[key] else { return false }
+        return principal.kind == .ops || principal.name == owner
     }
 
     mutating func audit(

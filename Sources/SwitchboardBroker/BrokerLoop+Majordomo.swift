@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 import SwitchboardSchema
 
@@ -20,7 +21,11 @@ extension BrokerLoop {
         switch decoded.message {
         case let .request(service, body):
             if service.hasPrefix(MajordomoManagement.prefix) {
-                replyToMajordomo(peer, service: service, body: MajordomoManagement.answer(service, body, core: core, now: now))
+                // mmi.service tells only whether a department is served; the extensions list queues and workers,
+                // which with CURVE on are for ops.
+                let open = service == "mmi.service" || currentPrincipal.map { $0.kind == .ops } ?? true
+                let answer = open ? MajordomoManagement.answer(service, body, core: core, now: now) : Array("403".utf8)
+                replyToMajordomo(peer, service: service, body: answer)
                 return
             }
             guard core.departmentNames.contains(service) else {
@@ -35,8 +40,8 @@ extension BrokerLoop {
                 replyToMajordomo(peer, service: service, body: JSONCoding.encode(ErrorDetail(refusal)))
                 return
             }
-            majordomoSequence += 1
-            let requestID = "mdp-\(majordomoNonce)-\(majordomoSequence)"
+            // Unguessable: another agent must not claim a Majordomo client's request by its id.
+            let requestID = "mdp-\(UUID().uuidString.lowercased())"
             majordomoSubmission = service
             perform(core.submit(
                 from: peer, requestID: requestID, department: service, priority: .normal, body: body, now: now,
@@ -52,6 +57,7 @@ extension BrokerLoop {
                 send(to: peer, worker: .disconnect)
                 return
             }
+            if let key = keyByIdentity[peer.id], currentPrincipal != nil { workerKeys[peer.id] = key }
             let info = ReadyInfo(departments: [service], credit: 1, name: "mdp-\(peer)")
             perform(core.ready(from: peer, info: info, now: now))
         case let .partial(address, body):
@@ -76,13 +82,28 @@ extension BrokerLoop {
         case let .accepted(_, ticket, _):
             if let service = majordomoSubmission { majordomoServices[ticket] = service }
         case let .answer(ticket, body):
-            replyToMajordomo(peer, service: majordomoService(of: ticket, forget: true), body: body)
+            // After its FINAL a client hears nothing more of the request (a requeue may answer it again).
+            guard let service = majordomoServices.removeValue(forKey: ticket) else { return }
+            replyToMajordomo(peer, service: service, body: body)
         case let .update(ticket, body):
-            replyToMajordomo(peer, service: majordomoService(of: ticket, forget: false), body: body, final: false)
+            guard let service = majordomoServices[ticket] else { return }
+            replyToMajordomo(peer, service: service, body: body, final: false)
         case let .error(reference, _, detail):
-            let service = majordomoSubmission ?? majordomoService(of: reference, forget: true)
-            replyToMajordomo(peer, service: service, body: detail)
-        case .status, .history, .question, .heartbeat, .submit, .statusQuery, .cancel, .historyQuery, .info:
+            if let service = majordomoSubmission {
+                replyToMajordomo(peer, service: service, body: detail)
+            } else if let service = majordomoServices.removeValue(forKey: reference) {
+                replyToMajordomo(peer, service: service, body: detail)
+            }
+        case let .status(ticket, info, _):
+            // A request cancelled (by an operator) ends with a FINAL saying so, like any failure.
+            guard let status = try? JSONCoding.decode(RequestStatus.self, from: info), status.state == .cancelled,
+                let service = majordomoServices.removeValue(forKey: ticket)
+            else { return }
+            let detail = ErrorDetail(
+                status: .gone, error: "cancelled", message: "ticket \(ticket) was cancelled: \(status.reason ?? "")",
+                ticket: ticket)
+            replyToMajordomo(peer, service: service, body: JSONCoding.encode(detail))
+        case .history, .question, .heartbeat, .submit, .statusQuery, .cancel, .historyQuery, .info:
             break
         }
     }
@@ -100,15 +121,12 @@ extension BrokerLoop {
         case .disconnect:
             sendFrames(to: peer, Majordomo.disconnect(dialect))
         case .error(let reference, _, _) where reference == "READY":
+            // A refused READY (a second one, an unknown department): DISCONNECT, and no registration stays.
             sendFrames(to: peer, Majordomo.disconnect(dialect))
+            perform(core.disconnect(from: peer, now: Timestamp.now()))
         case .error, .cancel, .info, .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo:
             break
         }
-    }
-
-    private mutating func majordomoService(of ticket: String, forget: Bool) -> String {
-        let service = forget ? majordomoServices.removeValue(forKey: ticket) : majordomoServices[ticket]
-        return service ?? core.department(of: ticket) ?? ""
     }
 
     private mutating func replyToMajordomo(_ peer: Peer, service: String, body: [UInt8], final: Bool = true) {

@@ -27,15 +27,19 @@ struct BrokerLoop {
     /// CURVE on: who may do what (replaced on SIGHUP), the principal of the message being handled, and the
     /// audit lines of the current batch (committed with its changes).
     var securityEnabled: Bool
-    var principalsByName: [String: Principal] = [:]
+    var principalsByKey: [[UInt8]: Principal] = [:]
+    /// The ZAP handler's nonce: only `User-Id`s that carry it were set by ZAP.
+    var zapNonce = ""
+    /// Which principal (public key) each connection last spoke as, and which registered each worker: a
+    /// routing id taken over by another principal gets nothing meant for the first.
+    var keyByIdentity: [[UInt8]: [UInt8]] = [:]
+    var workerKeys: [[UInt8]: [UInt8]] = [:]
     var currentPrincipal: Principal?
     var audits: [AuditRecord] = []
     /// Majordomo: the service each MDP client's open ticket was asked of (its replies name it), the service
-    /// of the REQUEST being submitted, and what makes MDP requests' ids unique across restarts.
+    /// of the REQUEST being submitted.
     var majordomoServices: [String: String] = [:]
     var majordomoSubmission: String?
-    var majordomoSequence: UInt64 = 0
-    let majordomoNonce = String(Timestamp.now().rawValue, radix: 36)
     /// Operators' actions waiting for the group that records them to be durable.
     private var durabilityWaiters = Deque<(group: UInt64, resume: @Sendable (_ durable: Bool) -> Void)>()
 
@@ -96,11 +100,14 @@ struct BrokerLoop {
         currentPrincipal = nil
         if securityEnabled {
             // The ZAP handler named the principal at the handshake; after a reload it may be gone (revoked).
-            guard let name = message.userID, let principal = principalsByName[name] else {
-                refuseUnknownPrincipal(identity: identity, frames: body, name: message.userID, now: now)
+            guard let userID = message.userID, let key = ZAPHandler.key(in: userID, nonce: zapNonce),
+                let principal = principalsByKey[key]
+            else {
+                refuseUnknownPrincipal(identity: identity, frames: body, now: now)
                 return
             }
             currentPrincipal = principal
+            keyByIdentity[identity] = key
         }
         if Majordomo.claims(body) {
             handleMajordomo(identity: identity, frames: body, now: now)
@@ -135,8 +142,11 @@ struct BrokerLoop {
                 logger.debug("submit body", metadata: ["request.id": "\(requestID)", "body": "\(String(decoding: body, as: UTF8.self))"])
             }
             // A request id another principal already used must not hand its ticket (and answer) to this one.
-            let taken = core.ticket(forRequestID: requestID).flatMap { core.owner(of: $0) }.map { owner in
-                { (principal: Principal) in owner == principal.name }
+            // A ticket no longer in memory has an unknown owner here: its id is refused too (STATUS by ticket
+            // still works for its submitter).
+            let taken: (Principal) -> Bool = core.ticket(forRequestID: requestID).map { ticket in
+                let owner = core.owner(of: ticket)
+                return { principal in owner == .some(principal.name) }
             } ?? { _ in true }
             if let refusal = authorize("submit", department: department, { $0.maySubmit(to: department) && taken($0) }) {
                 send(to: peer, agent: .error(reference: requestID, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal))))
@@ -147,7 +157,9 @@ struct BrokerLoop {
                 owner: currentPrincipal?.name))
         case .statusQuery(let ticket):
             guard agentMay("view", ticket, from: peer, { $0.mayView(ticketOwnedBy: $1) }) else { return }
-            perform(core.status(from: peer, ticket: ticket, now: now))
+            // Ops reading a ticket must not take its pushes away from the agent that submitted it.
+            let owns = currentPrincipal.map { principal in core.owner(of: ticket).map { $0 == principal.name } ?? true } ?? true
+            perform(core.status(from: peer, ticket: ticket, now: now, reattach: owns))
         case .cancel(let ticket):
             guard agentMay("cancel", ticket, from: peer, { $0.mayCancel(ticketOwnedBy: $1) }) else { return }
             perform(core.cancel(from: peer, ticket: ticket, now: now))
@@ -156,7 +168,8 @@ struct BrokerLoop {
         case .historyQuery(let ticket):
             queries.append(.history(agent: peer, ticket: ticket, requester: currentPrincipal))
         case let .info(ticket, body):
-            guard agentMay("info", ticket, from: peer, { $0.mayView(ticketOwnedBy: $1) }) else { return }
+            // Answering the department's question acts on the request: its submitter, or ops that may operate.
+            guard agentMay("info", ticket, from: peer, { $0.mayCancel(ticketOwnedBy: $1) }) else { return }
             perform(core.provideInfo(from: peer, ticket: ticket, body: body, now: now))
         case .accepted, .answer, .update, .status, .error, .history, .question:
             // Decoding with direction .toBroker never yields these.
@@ -174,6 +187,7 @@ struct BrokerLoop {
                     send(to: peer, worker: .error(reference: "READY", status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal))))
                     return
                 }
+                if let key = keyByIdentity[peer.id], currentPrincipal != nil { workerKeys[peer.id] = key }
                 perform(core.ready(from: peer, info: info, now: now))
             } catch {
                 refuse(
@@ -325,6 +339,7 @@ struct BrokerLoop {
         if let principal = currentPrincipal, case let .accepted(_, ticket, _) = message {
             audit("submit", principal, ticket: ticket, department: core.department(of: ticket), outcome: .allowed)
         }
+        if securityEnabled, !mayReceivePush(message, at: peer) { return }
         if peer.majordomo != nil {
             sendToMajordomoClient(peer, message)
         } else {
@@ -333,6 +348,14 @@ struct BrokerLoop {
     }
 
     mutating func send(to peer: Peer, worker message: WorkerMessage) {
+        if securityEnabled, case .dispatch = message, let registered = workerKeys[peer.id],
+            keyByIdentity[peer.id] != registered
+        {
+            // Another principal has taken over this routing id since the READY: it gets no request (the offer
+            // times out and goes to another worker).
+            logger.warning("dispatch withheld: the worker's routing id now speaks for another principal", metadata: ["peer": "\(peer)"])
+            return
+        }
         if let dialect = peer.majordomo {
             sendToMajordomoWorker(peer, message, dialect: dialect)
         } else {

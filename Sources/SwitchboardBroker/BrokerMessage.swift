@@ -16,6 +16,8 @@ enum BrokerMessage: Sendable {
     case refused(kind: String, action: String)
     /// SIGHUP: the security configuration to apply from now on.
     case reconfigure(SecurityConfiguration)
+    /// A part the broker cannot run without failed (the ZAP handler): stop rather than run unprotected.
+    case fatal(String)
     /// The ledger cannot be written: the broker must stop rather than promise what it cannot keep.
     case ledgerFailed(String)
 }

@@ -14,15 +14,34 @@ final class ZAPHandler: Sendable {
     private let thread = SocketThread<Bool>(name: "switchboard-zap")
     private let state: SecurityState
     private let logger: Logger
+    /// Random per start, in front of every `User-Id` this handler gives: libzmq lets a peer's own handshake
+    /// metadata fill a `User-Id` that ZAP did not set, so the broker trusts only ids that carry the nonce.
+    let nonce: String
 
     init(state: SecurityState, logger: Logger) {
         self.state = state
         self.logger = logger
+        var generator = SystemRandomNumberGenerator()
+        nonce = (0..<4).map { _ in String(generator.next() as UInt64, radix: 36) }.joined()
+    }
+
+    /// The `User-Id` of a connection authenticated with `key`.
+    static func userID(nonce: String, key: [UInt8]) -> String { "\(nonce):\(Z85.encode(key) ?? "")" }
+
+    /// The public key a `User-Id` names, if this handler gave it.
+    static func key(in userID: String, nonce: String) -> [UInt8]? {
+        guard userID.hasPrefix(nonce + ":") else { return nil }
+        return Z85.decode(String(userID.dropFirst(nonce.count + 1)))
+    }
+
+    /// Waits until the handler's thread ends (it should only at stop); throws its error if it failed.
+    func join() async throws {
+        try await thread.join()
     }
 
     /// Binds the ZAP endpoint on `context` (before any CURVE socket of that context accepts a peer).
     func start(context: Context) async throws {
-        let state = self.state, logger = self.logger, mailbox = thread.mailbox
+        let state = self.state, logger = self.logger, mailbox = thread.mailbox, nonce = self.nonce
         try await thread.start { ready in
             let socket = try context.socket(.rep)
             defer { socket.close() }
@@ -32,11 +51,14 @@ final class ZAPHandler: Sendable {
             var poller = Poller()
             poller.add(socket)
             poller.add(fileDescriptor: mailbox.fileDescriptor)
+            var limiter = RateLimiter(perSecond: 10)
             while true {
                 let readable = try poller.poll(timeoutMilliseconds: 1000)
                 if readable[1], !mailbox.drain().isEmpty { return }
                 guard readable[0], let request = try socket.receive(dontWait: true) else { continue }
-                try socket.send(frames: ZAPHandler.reply(to: request.frames, security: state.configuration, logger: logger))
+                let log = limiter.allow(now: Timestamp.now())
+                try socket.send(frames: ZAPHandler.reply(
+                    to: request.frames, security: state.configuration, nonce: nonce, logger: log ? logger : nil))
             }
         }
     }
@@ -47,8 +69,8 @@ final class ZAPHandler: Sendable {
     }
 
     /// The reply to one ZAP request: `[version, request id, status code, status text, user id, metadata]`.
-    static func reply(to frames: [[UInt8]], security: SecurityConfiguration, logger: Logger) -> [[UInt8]] {
-        guard frames.count >= 6 else {
+    static func reply(to frames: [[UInt8]], security: SecurityConfiguration, nonce: String, logger: Logger?) -> [[UInt8]] {
+        guard frames.count >= 6, frames[0] == Array("1.0".utf8) else {
             return [Array("1.0".utf8), [], Array("500".utf8), Array("malformed ZAP request".utf8), [], []]
         }
         let requestID = frames[1]
@@ -59,21 +81,21 @@ final class ZAPHandler: Sendable {
             [Array("1.0".utf8), requestID, Array(code.utf8), Array(text.utf8), Array(user.utf8), []]
         }
         guard mechanism == "CURVE", frames.count >= 7, frames[6].count == 32 else {
-            logger.warning("handshake refused: not CURVE", metadata: ["address": "\(address)", "mechanism": "\(mechanism)"])
+            logger?.warning("handshake refused: not CURVE", metadata: ["address": "\(address)", "mechanism": "\(mechanism)"])
             return answer("400", "CURVE is required")
         }
         let key = frames[6]
         guard let principal = security.principal(publicKey: key) else {
-            logger.warning(
+            logger?.warning(
                 "handshake refused: unknown key", metadata: ["address": "\(address)", "key": "\(Z85.encode(key) ?? "?")"])
             return answer("400", "unknown key")
         }
         if domain == eventsDomain && principal.kind != .ops {
-            logger.warning(
+            logger?.warning(
                 "handshake refused: events are for ops",
                 metadata: ["address": "\(address)", "principal": "\(principal.name)"])
             return answer("400", "the events endpoint is for ops principals")
         }
-        return answer("200", "OK", user: principal.name)
+        return answer("200", "OK", user: userID(nonce: nonce, key: key))
     }
 }

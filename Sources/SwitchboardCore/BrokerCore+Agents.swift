@@ -63,12 +63,13 @@ extension BrokerCore {
     }
 
     /// An agent asks for a ticket's status. An open ticket's answer will be pushed to this agent.
-    public mutating func status(from agent: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
+    /// `reattach: false` (someone other than the submitter asks, such as ops) leaves the pushes where they go.
+    public mutating func status(from agent: Peer, ticket: String, now: Timestamp, reattach: Bool = true) -> [CoreAction] {
         guard let request = requests[ticket] else {
             emit(configuration.ledgerBacked ? .lookUp(.status(agent: agent, ticket: ticket)) : .sendToAgent(agent, unknownTicket(ticket)))
             return takeActions()
         }
-        if !request.state.isFinal { requests[ticket]!.agent = agent }
+        if reattach && !request.state.isFinal { requests[ticket]!.agent = agent }
         emit(.sendToAgent(agent, statusReply(request, now: now)))
         return takeActions()
     }

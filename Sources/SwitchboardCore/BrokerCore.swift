@@ -67,6 +67,11 @@ public struct BrokerCore: Sendable {
     /// Core does not hold it (ask the ledger).
     public func owner(of ticket: String) -> String?? { requests[ticket].map(\.owner) }
 
+    /// A registered worker's connection, name and departments.
+    public func worker(identity: [UInt8]) -> (peer: Peer, name: String, departments: [String])? {
+        workers[identity].map { ($0.peer, $0.name, $0.departments) }
+    }
+
     /// The ticket a client request id was given, within the idempotency window.
     public func ticket(forRequestID requestID: String) -> String? { ticketsByRequestID[requestID] }
 

@@ -30,9 +30,9 @@ struct TokenMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let header = request.headers.first { $0.name.canonicalName == "authorization" }?.value ?? ""
-        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst("Bearer ".count)) : ""
-        let mayOperate = !token.isEmpty && tokens.operate.contains(token)
-        guard mayOperate || (!token.isEmpty && tokens.observe.contains(token)) else {
+        let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst("bearer ".count)) : ""
+        let mayOperate = !token.isEmpty && tokens.operate.contains { Self.same($0, token) }
+        guard mayOperate || (!token.isEmpty && tokens.observe.contains { Self.same($0, token) }) else {
             var response = OpsRoutes.json(
                 ErrorDetail(
                     status: .unauthorized, error: "unauthorized",
@@ -49,5 +49,15 @@ struct TokenMiddleware: RouterMiddleware {
                 status: .forbidden)
         }
         return try await next(request, context)
+    }
+
+    /// Compares in time that does not depend on where the texts differ (a token is a secret).
+    static func same(_ expected: String, _ given: String) -> Bool {
+        let a = Array(expected.utf8), b = Array(given.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for index in 0..<max(a.count, b.count) {
+            difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
+        }
+        return difference == 0
     }
 }

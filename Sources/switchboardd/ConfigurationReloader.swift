@@ -30,6 +30,10 @@ struct ConfigurationReloader: Service {
         do {
             var settings = try BrokerConfiguration.load(contentsOf: path)
             try overrides(&settings)
+            // Endpoints and the HTTP address change only with a restart: judge the tokens against the running one.
+            settings.http = broker.configuration.http
+            settings.endpoint = broker.configuration.endpoint
+            settings.eventsEndpoint = broker.configuration.eventsEndpoint
             let problems = settings.exposureProblems
             guard problems.isEmpty else {
                 logger.error("SIGHUP: configuration refused; the one in force stays", metadata: ["problems": "\(problems.joined(separator: "; "))"])

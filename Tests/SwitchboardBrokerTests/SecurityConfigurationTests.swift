@@ -138,16 +138,18 @@ struct SecurityConfigurationTests {
                 + (key.map { [$0] } ?? [])
         }
         let logger = Logger(label: "test")
-        let ok = ZAPHandler.reply(to: request("switchboard", "CURVE", alice.publicKey), security: security, logger: logger)
-        #expect(ok.map { String(decoding: $0, as: UTF8.self) } == ["1.0", "7", "200", "OK", "alice", ""])
+        let ok = ZAPHandler.reply(to: request("switchboard", "CURVE", alice.publicKey), security: security, nonce: "n0nce", logger: logger)
+        #expect(ok.map { String(decoding: $0, as: UTF8.self) } == ["1.0", "7", "200", "OK", "n0nce:\(alice.publicKeyZ85)", ""])
+        #expect(ZAPHandler.key(in: "n0nce:\(alice.publicKeyZ85)", nonce: "n0nce") == alice.publicKey)
+        #expect(ZAPHandler.key(in: "other:\(alice.publicKeyZ85)", nonce: "n0nce") == nil, "a User-Id without the nonce is not ZAP's")
         let unknown = ZAPHandler.reply(
-            to: request("switchboard", "CURVE", try CurveKeyPair.generate().publicKey), security: security, logger: logger)
+            to: request("switchboard", "CURVE", try CurveKeyPair.generate().publicKey), security: security, nonce: "n0nce", logger: logger)
         #expect(String(decoding: unknown[2], as: UTF8.self) == "400")
-        let plain = ZAPHandler.reply(to: request("switchboard", "NULL", nil), security: security, logger: logger)
+        let plain = ZAPHandler.reply(to: request("switchboard", "NULL", nil), security: security, nonce: "n0nce", logger: logger)
         #expect(String(decoding: plain[2], as: UTF8.self) == "400")
-        let agentEvents = ZAPHandler.reply(to: request("switchboard-events", "CURVE", alice.publicKey), security: security, logger: logger)
+        let agentEvents = ZAPHandler.reply(to: request("switchboard-events", "CURVE", alice.publicKey), security: security, nonce: "n0nce", logger: logger)
         #expect(String(decoding: agentEvents[2], as: UTF8.self) == "400")
-        let opsEvents = ZAPHandler.reply(to: request("switchboard-events", "CURVE", desk.publicKey), security: security, logger: logger)
+        let opsEvents = ZAPHandler.reply(to: request("switchboard-events", "CURVE", desk.publicKey), security: security, nonce: "n0nce", logger: logger)
         #expect(String(decoding: opsEvents[2], as: UTF8.self) == "200")
     }
 }
