@@ -111,6 +111,21 @@ struct MajordomoTests {
         }
     }
 
+    @Test("an MDP client whose request an operator cancels gets a FINAL saying so", .timeLimit(.minutes(2)))
+    func cancelledByOperator() async throws {
+        try await Daemon.with { daemon in
+            let client = try Self.client(daemon, "client", kind: "client", dialect: "0.2", service: "pharmacy", body: "prior auth?")
+            let submitted = try await daemon.events.next { $0.type == .requestSubmitted && $0.department == "pharmacy" }
+            let ticket = try #require(submitted.ticket)
+            let cancel = try await HTTPProbe.post("\(daemon.httpBase)/api/v1/requests/\(ticket)/cancel")
+            #expect(cancel.status == 200, "\(cancel.text)")
+            let lines = try await Self.replies(client)
+            #expect(lines.count == 1)
+            #expect(lines.first?.hasPrefix("FINAL {") == true, "\(lines)")
+            #expect(lines.first?.contains("\"error\":\"cancelled\"") == true, "\(lines)")
+        }
+    }
+
     @Test("mmi.service says 200 for a served department and 404 for one nobody serves; mmi.* extensions and 501",
           .timeLimit(.minutes(2)))
     func management() async throws {

@@ -219,6 +219,37 @@ struct SecurityTests {
         }
     }
 
+    @Test("a bot whose permission to serve is withdrawn by SIGHUP is disconnected at once; its request goes back",
+          .timeLimit(.minutes(2)))
+    func withdrawnServePermission() async throws {
+        let keys = try Self.keys()
+        try await Daemon.with(keys: keys) { daemon in
+            let bot = try RawPeer(endpoint: daemon.endpoint, curve: keys.curve("claims-bot"))
+            let ready = ReadyInfo(departments: ["claims"], credit: 1, name: "raw-claims-bot")
+            try bot.send(WorkerMessage.ready(info: JSONCoding.encode(ready)).encode())
+            _ = try await daemon.events.next { $0.type == .workerJoined && $0.worker == "raw-claims-bot" }
+            let ask = try Self.ask(daemon, "alice", as: "alice", ["ask", "--department", "claims", "--no-wait", "--json", "q"])
+            #expect(try await ask.exitCode() == 0, "\(ask.stderr)")
+            let ticket = try #require(try jsonObject(ask.stdout)["ticket"] as? String)
+            _ = try await daemon.events.next { $0.type == .requestOffered && $0.ticket == ticket }
+            try bot.send(WorkerMessage.accept(ticket: ticket).encode())
+            _ = try await daemon.events.next { $0.type == .requestAccepted && $0.ticket == ticket }
+
+            let original = try String(contentsOf: daemon.configurationFile, encoding: .utf8)
+            try original.replacingOccurrences(of: "kind: bot, serve: [claims]", with: "kind: bot, serve: [billing]")
+                .write(to: daemon.configurationFile, atomically: true, encoding: .utf8)
+            daemon.process.signal(SIGHUP)
+            let lost = try await daemon.events.next(within: .seconds(20)) {
+                ($0.type == .workerLeft || $0.type == .workerLost) && $0.worker == "raw-claims-bot"
+            }
+            #expect(lost.type == .workerLeft)
+            let requeued = try await daemon.events.next { $0.type == .requestRequeued && $0.ticket == ticket }
+            #expect(requeued.state == .queued)
+            let goodbye = try await bot.receive(within: .seconds(5)) { $0 == WorkerMessage.disconnect.encode() }
+            #expect(goodbye != nil, "the bot was told to disconnect")
+        }
+    }
+
     @Test("beyond loopback the HTTP API requires a bearer token, actions an operate token; health stays open",
           .timeLimit(.minutes(2)))
     func httpTokens() async throws {
