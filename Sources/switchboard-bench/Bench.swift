@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import Histogram
+import SwitchboardSchema
+import ZeroMQ
+
+/// `switchboard-bench`: load against switchboardd (and, in the same run, against libzmq's zmq_proxy), and
+/// scale figures with 100,000 open requests. A benchmark prints numbers; it asserts nothing.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchboard-bench",
+        abstract: "Measure switchboardd: round trips per second and latency, against a bare zmq_proxy hop.",
+        subcommands: [Load.self, Scale.self], defaultSubcommand: Load.self)
+}
+
+/// The executables next to this one (swift build puts them together).
+func siblingExecutable(_ name: String) -> String {
+    let own = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    return own.deletingLastPathComponent().appendingPathComponent(name).path
+}
+
+struct Load: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "M echo workers and N clients with K requests in flight each, for a duration.")
+
+    @Option(help: "Clients.") var clients = 8
+    @Option(name: .customLong("in-flight"), help: "Requests each client keeps outstanding.") var inFlight = 32
+    @Option(help: "Echo workers.") var workers = 4
+    @Option(name: .customLong("body-bytes"), help: "Request body size.") var bodyBytes = 32
+    @Option(help: "Measured time per run, e.g. 10s.") var duration = "10s"
+    @Option(help: "Warm-up before each measured window.") var warmup = "2s"
+    @Option(help: "Runs; the report gives each and the median.") var runs = 1
+    @Option(help: "native (SWB/1) or mdp (Majordomo 0.2).") var `protocol` = "native"
+    @Option(help: "Ledger durability of the daemon the benchmark starts: fsync or os.") var durability = "fsync"
+    @Option(help: "none, or proxy: measure libzmq's zmq_proxy with the same load first, in the same run.") var baseline = "proxy"
+    @Option(help: "Use a running daemon at this endpoint instead of starting one (department 'bench').") var endpoint: String?
+    @Option(help: "The switchboardd to start.") var daemon = siblingExecutable("switchboardd")
+
+    func validate() throws {
+        guard ["native", "mdp"].contains(`protocol`) else { throw ValidationError("--protocol is native or mdp") }
+        guard ["fsync", "os"].contains(durability) else { throw ValidationError("--durability is fsync or os") }
+        guard ["none", "proxy"].contains(baseline) else { throw ValidationError("--baseline is none or proxy") }
+        guard clients > 0, inFlight > 0, workers > 0, runs > 0, bodyBytes >= 0 else { throw ValidationError("counts must be positive") }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let measured = try durationValue(duration), warm = try durationValue(warmup)
+        print("switchboard-bench: \(clients) clients x \(inFlight) in flight, \(workers) workers, \(bodyBytes)-byte bodies, "
+            + "\(`protocol`), durability \(durability), \(runs) run(s) of \(duration) after \(warmup) warm-up")
+        print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, "
+            + "\(machineName()); libzmq \(ZeroMQ.Context.version)")
+        var proxyRuns: [Summary] = []
+        var brokerRuns: [Summary] = []
+        for number in 1...runs {
+            if baseline == "proxy" {
+                let proxy = try ProxyBaseline(frontendPort: try freePort(), backendPort: try freePort())
+                let result = try LoadRun(
+                    wire: .proxy, clientEndpoint: proxy.frontend, workerEndpoint: proxy.backend, department: "",
+                    clients: clients, inFlight: inFlight, workers: workers, bodyBytes: bodyBytes, warmup: warm,
+                    duration: measured
+                ).run()
+                proxy.stop()
+                let summary = Summary(result, seconds: measured.seconds)
+                proxyRuns.append(summary)
+                print("run \(number) zmq_proxy     \(summary.line)")
+            }
+            var started: DaemonProcess?
+            let target: String
+            if let endpoint {
+                target = endpoint
+            } else {
+                let process = try DaemonProcess(executable: daemon, durability: durability)
+                try process.waitUntilServing()
+                started = process
+                target = process.endpoint
+            }
+            defer {
+                started?.stop()
+                started?.remove()
+            }
+            let result = try LoadRun(
+                wire: `protocol` == "mdp" ? .mdp : .native, clientEndpoint: target, workerEndpoint: target,
+                department: "bench", clients: clients, inFlight: inFlight, workers: workers, bodyBytes: bodyBytes,
+                warmup: warm, duration: measured
+            ).run()
+            var summary = Summary(result, seconds: measured.seconds)
+            summary.peakMemory = started?.memory.peak
+            brokerRuns.append(summary)
+            print("run \(number) switchboardd  \(summary.line)")
+        }
+        let broker = Summary.median(brokerRuns)
+        print("")
+        print("median of \(runs)       throughput     p50      p90      p99    p99.9   daemon peak RSS")
+        if !proxyRuns.isEmpty {
+            let proxy = Summary.median(proxyRuns)
+            print("zmq_proxy         \(proxy.table)")
+            print("switchboardd      \(broker.table)")
+            print(String(
+                format: "ratio switchboardd/proxy: throughput %.2fx, p99 %.2fx", broker.throughput / max(1, proxy.throughput),
+                Double(broker.p99) / Double(max(1, proxy.p99))))
+        } else {
+            print("switchboardd      \(broker.table)")
+        }
+    }
+}
+
+/// One run's figures.
+struct Summary {
+    var throughput: Double
+    var p50: UInt64
+    var p90: UInt64
+    var p99: UInt64
+    var p999: UInt64
+    var completed: Int
+    var errors: Int
+    var peakMemory: Int?
+
+    init(_ result: LoadResult, seconds: Double) {
+        throughput = Double(result.completed) / seconds
+        p50 = result.latency.valueAtPercentile(50)
+        p90 = result.latency.valueAtPercentile(90)
+        p99 = result.latency.valueAtPercentile(99)
+        p999 = result.latency.valueAtPercentile(99.9)
+        completed = result.completed
+        errors = result.errors
+    }
+
+    var line: String {
+        String(format: "%9.0f round trips/s  p50 %@  p90 %@  p99 %@  p99.9 %@  (%d done, %d errors)%@",
+            throughput, us(p50), us(p90), us(p99), us(p999), completed, errors,
+            peakMemory.map { "  peak RSS \($0 >> 20) MiB" } ?? "")
+    }
+
+    var table: String {
+        String(format: "%9.0f/s %8@ %8@ %8@ %8@   %@", throughput, us(p50), us(p90), us(p99), us(p999),
+            peakMemory.map { "\($0 >> 20) MiB" } ?? "-")
+    }
+
+    /// Each figure's median over the runs (figures of different runs may mix; each is a median of its own).
+    static func median(_ runs: [Summary]) -> Summary {
+        func mid<T: Comparable>(_ values: [T]) -> T { values.sorted()[values.count / 2] }
+        var summary = runs[0]
+        summary.throughput = mid(runs.map(\.throughput))
+        summary.p50 = mid(runs.map(\.p50))
+        summary.p90 = mid(runs.map(\.p90))
+        summary.p99 = mid(runs.map(\.p99))
+        summary.p999 = mid(runs.map(\.p999))
+        summary.completed = mid(runs.map(\.completed))
+        summary.peakMemory = runs.compactMap(\.peakMemory).isEmpty ? nil : mid(runs.compactMap(\.peakMemory))
+        return summary
+    }
+}
+
+func us(_ value: UInt64) -> String {
+    value >= 10_000 ? String(format: "%.1fms", Double(value) / 1000) : "\(value)µs"
+}
+
+func durationValue(_ text: String) throws -> Duration {
+    guard let value = Double(text.dropLast(text.hasSuffix("ms") ? 2 : 1)) else { throw ValidationError("'\(text)': use e.g. 10s or 500ms") }
+    return text.hasSuffix("ms") ? .milliseconds(Int64(value)) : .milliseconds(Int64(value * 1000))
+}
+
+func machineName() -> String {
+    let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        .split(separator: "\n").first { $0.hasPrefix("model name") }?
+        .split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces)
+    return cpu ?? "unknown CPU"
+}

@@ -1,0 +1,70 @@
+import Foundation
+import ZeroMQ
+
+/// N clients and M workers, each on a thread of its own with its own socket, for a warm-up and a measured
+/// window.
+struct LoadRun {
+    let wire: Wire
+    /// Where clients connect, and where workers connect (different only for the proxy).
+    let clientEndpoint: String
+    let workerEndpoint: String
+    let department: String
+    let clients: Int
+    let inFlight: Int
+    let workers: Int
+    let bodyBytes: Int
+    let warmup: Duration
+    let duration: Duration
+    var clientKey: ((Int) -> (CurveKeyPair, [UInt8]))?
+    var workerKey: ((Int) -> (CurveKeyPair, [UInt8]))?
+
+    func run() throws -> LoadResult {
+        let context = try Context(ioThreads: 1)
+        defer { context.shutdown() }
+        let start = microseconds()
+        let measureFrom = start + UInt64(warmup.milliseconds) * 1000
+        let measureUntil = measureFrom + UInt64(duration.milliseconds) * 1000
+        let results = Locked(LoadResult())
+        let failures = Locked([String]())
+        let group = DispatchGroup()
+        let body = [UInt8](repeating: 0x78, count: bodyBytes)
+        for index in 0..<workers {
+            let worker = EchoWorker(
+                wire: wire, endpoint: workerEndpoint, department: department,
+                credit: wire == .native ? max(1, clients * inFlight / max(1, workers)) : 1, curve: workerKey?(index),
+                index: index)
+            group.enter()
+            Thread {
+                do { try worker.run(context: context, until: measureUntil + 200_000) } catch {
+                    failures.withLock { $0.append("worker \(index): \(error)") }
+                }
+                group.leave()
+            }.start()
+        }
+        // Workers register before the first request, so the warm-up measures a served department.
+        Thread.sleep(forTimeInterval: 0.3)
+        for index in 0..<clients {
+            let client = LoadClient(
+                wire: wire, endpoint: clientEndpoint, department: department, inFlight: inFlight, body: body,
+                curve: clientKey?(index), index: index)
+            group.enter()
+            Thread {
+                do {
+                    let result = try client.run(context: context, measureFrom: measureFrom, measureUntil: measureUntil)
+                    results.withLock { $0.merge(result) }
+                } catch {
+                    failures.withLock { $0.append("client \(index): \(error)") }
+                }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        if let failure = failures.withLock({ $0.first }) { throw BenchError(failure) }
+        return results.withLock { $0 }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
