@@ -69,7 +69,10 @@ extension BrokerCore {
         request.updatedAt = now
         request.queueGeneration &+= 1
         requests[ticket] = request
-        emit(.record(change(.requestOffered, request, now: now)))
+        var offered = change(.requestOffered, request, now: now)
+        // An offer changes no clock: the ledger keeps the snapshot it has (one JSON write fewer per request).
+        offered.sla = nil
+        emit(.record(offered))
         emit(.sendToWorker(worker.peer, .dispatch(
             ticket: ticket, department: request.department, priority: request.priority,
             attempt: request.attempts, body: request.body)))

@@ -160,3 +160,55 @@ extension SLASnapshot {
         requestSLA.map { ($0.status(at: now), $0.level) }
     }
 }
+
+extension SLASnapshot {
+    /// The snapshot as the JSON text the ledger stores, written by hand: byte for byte what
+    /// `JSONCoding.encode` gives (sorted snake_case keys, absent optionals omitted), at a small fraction of
+    /// the cost. The ledger writer stores one per change, on the hot path.
+    public var jsonText: String {
+        var out = "{"
+        if let calendar {
+            out += "\"calendar\":{\"holidays\":["
+            out += calendar.holidays.map(Self.quoted).joined(separator: ",")
+            out += "],\"time_zone\":" + Self.quoted(calendar.timeZone) + ",\"weekly\":{"
+            out += calendar.weekly.keys.sorted().map { day in
+                Self.quoted(day) + ":[" + calendar.weekly[day]!.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
+                    .joined(separator: ",") + "]"
+            }.joined(separator: ",")
+            out += "}},"
+        }
+        out += "\"clocks\":["
+        out += clocks.map { clock in
+            var text = "{\"budget_ms\":\(clock.budgetMs)"
+            if let outcome = clock.outcome { text += ",\"outcome\":" + Self.quoted(outcome) }
+            text += ",\"passed\":\(clock.passed)"
+            if let since = clock.runningSince { text += ",\"running_since\":\(since)" }
+            text += ",\"stopped\":\(clock.stopped),\"target\":" + Self.quoted(clock.target.rawValue)
+            text += ",\"used_ms\":\(clock.usedMs)}"
+            return text
+        }.joined(separator: ",")
+        out += "],\"escalation\":" + Self.quoted(escalation)
+        if let escalationDepartment { out += ",\"escalation_department\":" + Self.quoted(escalationDepartment) }
+        out += ",\"targets\":{"
+        out += targets.keys.sorted().map { Self.quoted($0) + ":\(targets[$0]!)" }.joined(separator: ",")
+        out += "},\"warnings\":[" + warnings.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)" }.joined(separator: ",") + "]}"
+        return out
+    }
+
+    /// A JSON string literal (the names and zones it holds are plain text; control characters are escaped).
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

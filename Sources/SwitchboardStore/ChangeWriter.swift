@@ -96,7 +96,7 @@ struct ChangeWriter {
 extension ChangeWriter {
     /// The SLA snapshot as the JSON text the `sla` column holds.
     static func json(_ snapshot: SLASnapshot?) -> String? {
-        snapshot.map { String(decoding: JSONCoding.encode($0), as: UTF8.self) }
+        snapshot?.jsonText
     }
 
     static let insertRequestSQL = """

@@ -115,6 +115,7 @@ struct Summary {
     var p999: UInt64
     var completed: Int
     var errors: Int
+    var unanswered: Int
     var peakMemory: Int?
 
     init(_ result: LoadResult, seconds: Double) {
@@ -125,11 +126,12 @@ struct Summary {
         p999 = result.latency.valueAtPercentile(99.9)
         completed = result.completed
         errors = result.errors
+        unanswered = result.unanswered
     }
 
     var line: String {
-        String(format: "%9.0f round trips/s  p50 %@  p90 %@  p99 %@  p99.9 %@  (%d done, %d errors)%@",
-            throughput, us(p50), us(p90), us(p99), us(p999), completed, errors,
+        String(format: "%9.0f round trips/s  p50 %@  p90 %@  p99 %@  p99.9 %@  (%d measured, %d errors, %d unanswered)%@",
+            throughput, us(p50), us(p90), us(p99), us(p999), completed, errors, unanswered,
             peakMemory.map { "  peak RSS \($0 >> 20) MiB" } ?? "")
     }
 

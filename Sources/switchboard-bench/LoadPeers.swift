@@ -7,11 +7,14 @@ import ZeroMQ
 struct LoadResult: Sendable {
     var completed: Int = 0
     var errors: Int = 0
+    /// Requests still unanswered when the clients stopped waiting (after the window, a drain of up to 10 s).
+    var unanswered: Int = 0
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 
     mutating func merge(_ other: LoadResult) {
         completed += other.completed
         errors += other.errors
+        unanswered += other.unanswered
         latency.add(other.latency)
     }
 }
@@ -80,7 +83,11 @@ struct LoadClient {
         for _ in 0..<inFlight { try send() }
         var poller = Poller()
         poller.add(socket)
-        while microseconds() < measureUntil {
+        // After the window no new request goes out; the outstanding ones are waited for (every request answered).
+        var draining = false
+        let drainUntil = measureUntil + 10_000_000
+        while microseconds() < drainUntil && !(draining && started.isEmpty) {
+            if !draining && microseconds() >= measureUntil { draining = true }
             guard try poller.poll(timeoutMilliseconds: 100)[0] else { continue }
             while let message = try socket.receive(dontWait: true) {
                 let frames = message.frames
@@ -94,25 +101,26 @@ struct LoadClient {
                         if let start = started.removeValue(forKey: id) { started[String(decoding: frames[3], as: UTF8.self)] = start }
                     case AgentCommand.answer.rawValue:
                         finish(String(decoding: frames[2], as: UTF8.self))
-                        try send()
+                        if !draining { try send() }
                     case AgentCommand.error.rawValue:
                         result.errors += 1
                         started.removeValue(forKey: String(decoding: frames[2], as: UTF8.self))
-                        try send()
+                        if !draining { try send() }
                     default:
                         break
                     }
                 case .mdp:
                     guard frames.count == 4 else { continue }
                     finish(String(decoding: frames[3].prefix(while: { $0 != 0x20 }), as: UTF8.self))
-                    try send()
+                    if !draining { try send() }
                 case .proxy:
                     guard frames.count == 2 else { continue }
                     finish(String(decoding: frames[0], as: UTF8.self))
-                    try send()
+                    if !draining { try send() }
                 }
             }
         }
+        result.unanswered = started.count
         return result
     }
 }
@@ -126,7 +134,8 @@ struct EchoWorker {
     let curve: (CurveKeyPair, [UInt8])?
     let index: Int
 
-    func run(context: Context, until stop: UInt64) throws {
+    /// Serves until `stop`, or until every client is done (`done` reaches `clients`).
+    func run(context: Context, until stop: UInt64, done: Locked<Int>, clients: Int) throws {
         let socket = try context.socket(.dealer)
         defer { socket.close() }
         try socket.setLinger(milliseconds: 0)
@@ -146,7 +155,7 @@ struct EchoWorker {
         var poller = Poller()
         poller.add(socket)
         var lastHeartbeat = microseconds()
-        while microseconds() < stop {
+        while microseconds() < stop && done.withLock({ $0 }) < clients {
             if try poller.poll(timeoutMilliseconds: 100)[0] {
                 while let message = try socket.receive(dontWait: true) {
                     let frames = message.frames

@@ -28,14 +28,16 @@ struct LoadRun {
         let failures = Locked([String]())
         let group = DispatchGroup()
         let body = [UInt8](repeating: 0x78, count: bodyBytes)
+        let clientsDone = Locked(0)
         for index in 0..<workers {
+            let clients = self.clients
             let worker = EchoWorker(
                 wire: wire, endpoint: workerEndpoint, department: department,
                 credit: wire == .native ? max(1, clients * inFlight / max(1, workers)) : 1, curve: workerKey?(index),
                 index: index)
             group.enter()
             Thread {
-                do { try worker.run(context: context, until: measureUntil + 200_000) } catch {
+                do { try worker.run(context: context, until: measureUntil + 10_500_000, done: clientsDone, clients: clients) } catch {
                     failures.withLock { $0.append("worker \(index): \(error)") }
                 }
                 group.leave()
@@ -52,8 +54,10 @@ struct LoadRun {
                 do {
                     let result = try client.run(context: context, measureFrom: measureFrom, measureUntil: measureUntil)
                     results.withLock { $0.merge(result) }
+                    clientsDone.withLock { $0 += 1 }
                 } catch {
                     failures.withLock { $0.append("client \(index): \(error)") }
+                    clientsDone.withLock { $0 += 1 }
                 }
                 group.leave()
             }.start()
