@@ -5,7 +5,7 @@ SWIFT      ?= swift
 PREFIX     ?= /usr/local
 BIN        := .build/debug
 
-.PHONY: all deps test-deps build run test clean
+.PHONY: all deps test-deps build run test install clean
 
 all: build
 
@@ -33,6 +33,11 @@ test-deps: deps
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
+	@if ! command -v systemd-analyze >/dev/null 2>&1; then \
+		echo "installing systemd (systemd-analyze verifies the unit in deploy/)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq systemd; \
+	fi
 	@python3 -c 'import jsonschema, rfc3339_validator, prometheus_client, zmq, majortomo, six' 2>/dev/null || \
 		python3 -m pip install -q --disable-pip-version-check jsonschema rfc3339-validator prometheus_client \
 			pyzmq majortomo six
@@ -40,6 +45,21 @@ test-deps: deps
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Installs the release binaries, the systemd unit (paths filled in), the example configuration (an existing one
+# is kept) and the schemas. PREFIX=/usr/local by default; DESTDIR for packaging.
+SYSCONFDIR ?= /etc
+install: deps
+	$(SWIFT) build -c release --product switchboardd
+	$(SWIFT) build -c release --product switchboard
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/switchboard \
+		$(DESTDIR)$(PREFIX)/share/switchboard
+	install -m 755 .build/release/switchboardd .build/release/switchboard $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(PREFIX)/share|g' \
+		deploy/switchboardd.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/switchboardd.service
+	[ -e $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.yaml ] || \
+		install -m 640 deploy/switchboard.yaml $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.yaml
+	cp -R schemas README.md $(DESTDIR)$(PREFIX)/share/switchboard/
 
 clean:
 	rm -rf .build var
