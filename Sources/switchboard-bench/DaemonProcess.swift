@@ -26,7 +26,7 @@ final class DaemonProcess {
             http:
               listen: "off"
             log:
-              level: warning
+              level: info
             departments:
               bench:
                 answer_targets: 1d
@@ -95,6 +95,15 @@ final class DaemonProcess {
             return Int(line.split(separator: " ").dropFirst().first ?? "0").map { $0 * 1024 } ?? 0
         }
         return (kilobytes("VmHWM"), kilobytes("VmRSS"))
+    }
+
+    /// The `ms` of the daemon's last "ledger read" log line (how long reading the ledger took at start).
+    var lastLedgerReadMilliseconds: Int? {
+        let log = (try? String(contentsOf: directory.appendingPathComponent("switchboardd.log"), encoding: .utf8)) ?? ""
+        guard let line = log.split(separator: "\n").last(where: { $0.contains("ledger read") }),
+            let range = line.range(of: "ms=")
+        else { return nil }
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
     }
 
     func stop() {

@@ -36,8 +36,8 @@ struct Scale: ParsableCommand {
         let second = try first.restarted()
         defer { second.stop() }
         let recovery = try second.waitUntilServing(since: restartedAt)
-        print(String(format: "restart with %d open requests: serving again after %.2f s; resident memory %d MiB",
-            requests + 20, recovery.seconds, second.memory.resident >> 20))
+        print(String(format: "restart with %d open requests: serving again after %.2f s (reading the ledger: %d ms); resident memory %d MiB",
+            requests + 20, recovery.seconds, second.lastLedgerReadMilliseconds ?? -1, second.memory.resident >> 20))
     }
 
     /// Submits `count` requests from 8 pipelined clients and returns once each is ACCEPTED.
