@@ -81,7 +81,10 @@ public final class Broker: Service {
     private func start() async throws {
         let ledger = try Ledger(directory: configuration.dataDirectory, durability: configuration.durability)
         openLedger.withLock { $0 = ledger }
-        let recovery = try Recovery.load(from: ledger, logger: logger)
+        // Handed over in a box the broker thread empties: what was read (every open request, bodies included)
+        // must not stay referenced for the daemon's lifetime once Core holds it.
+        let recovery = Locked<Recovery?>(try Recovery.load(from: ledger, logger: logger))
+        let recovered = recovery.withLock { $0?.open.count ?? 0 }
         let context = try Context()
         defer { context.shutdown() }
         let zap = ZAPHandler(state: security, logger: logger)
@@ -116,7 +119,7 @@ public final class Broker: Service {
             metadata: [
                 "endpoint": "\(configuration.endpoint)", "events": "\(configuration.eventsEndpoint)",
                 "ledger": "\(ledger.path)", "durability": "\(configuration.durability.rawValue)",
-                "recovered": "\(recovery.open.count)",
+                "recovered": "\(recovered)",
                 "departments": "\(configuration.core.departments.map(\.name).joined(separator: ","))",
             ])
         startTime.withLock { $0 = Timestamp.now() }
@@ -149,7 +152,9 @@ public final class Broker: Service {
         logger.info("switchboardd stopped")
     }
 
-    private func startBrokerThread(context: Context, writer: LedgerWriter, recovery: Recovery, zapNonce: String) async throws {
+    private func startBrokerThread(
+        context: Context, writer: LedgerWriter, recovery: Locked<Recovery?>, zapNonce: String
+    ) async throws {
         let configuration = self.configuration, logger = self.logger, mailbox = thread.mailbox
         try await thread.start { ready in
             let router = try context.socket(.router)
@@ -174,8 +179,11 @@ public final class Broker: Service {
                 configuration: configuration, writer: writer, logger: logger)
             loop.zapNonce = zapNonce
             defer { loop.failDurabilityWaiters() }
-            loop.perform(recovery.restore(into: &loop.core, now: Timestamp.now()))
+            if let loaded = recovery.withLock({ box in defer { box = nil }; return box }) {
+                loop.perform(loaded.restore(into: &loop.core, now: Timestamp.now()))
+            }
             loop.flushChanges()
+            MemoryRelease.releaseFreedMemory()
             ready()
 
             var poller = Poller()

@@ -81,7 +81,11 @@ extension BrokerCore {
                 emit(.record(change(.requestDeadLettered, requests[stored.ticket]!, now: now)))
                 continue
             }
-            if let pinned = stored.sla?.requestSLA {
+            if var pinned = stored.sla?.requestSLA {
+                // The same policy as the department's now: share its storage (memory with 100,000 open).
+                if let current = departments[stored.department]!.slaPolicies[stored.priority], current == pinned.policy {
+                    pinned.policy = current
+                }
                 // The policy pinned at submission and the clocks as last recorded, running on from there.
                 requests[stored.ticket]!.sla = pinned
                 requests[stored.ticket]!.deadline = pinned.answerDeadline(fallback: stored.deadline)

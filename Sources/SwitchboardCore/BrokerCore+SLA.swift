@@ -4,7 +4,8 @@ extension BrokerCore {
     /// Pins the department's policy for the request's priority and starts its clocks.
     mutating func startSLA(ticket: String, now: Timestamp) {
         guard var request = requests[ticket] else { return }
-        let sla = RequestSLA(policy: policy(request.department).slaPolicy(for: request.priority), startingAt: now)
+        let policy = departments[request.department]!.slaPolicies[request.priority]!
+        let sla = RequestSLA(policy: policy, startingAt: now)
         request.deadline = sla.answerDeadline(fallback: request.deadline)
         request.sla = sla
         requests[ticket] = request

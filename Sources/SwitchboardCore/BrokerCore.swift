@@ -32,10 +32,24 @@ public struct BrokerCore: Sendable {
     }
 
     struct DepartmentState: Sendable {
-        var policy: DepartmentPolicy
+        var policy: DepartmentPolicy {
+            didSet { slaPolicies = DepartmentState.slaPolicies(of: policy) }
+        }
         var queue = RequestQueue()
         /// Identities of the workers serving it, in registration order.
         var workers: [[UInt8]] = []
+        /// The SLA policy of each priority, built once: every request pins one of these values, so 100,000
+        /// open requests share a handful of policies' storage instead of holding a copy each.
+        private(set) var slaPolicies: [Priority: SLAPolicy]
+
+        init(policy: DepartmentPolicy) {
+            self.policy = policy
+            slaPolicies = DepartmentState.slaPolicies(of: policy)
+        }
+
+        static func slaPolicies(of policy: DepartmentPolicy) -> [Priority: SLAPolicy] {
+            Dictionary(uniqueKeysWithValues: Priority.allCases.map { ($0, policy.slaPolicy(for: $0)) })
+        }
     }
 
     public init(configuration: CoreConfiguration, now: Timestamp) {

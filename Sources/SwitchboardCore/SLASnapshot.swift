@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardSchema
 
 /// A request's pinned service-level policy and clock states, in a form the ledger stores (as JSON) and
@@ -8,6 +9,10 @@ public struct SLASnapshot: Codable, Sendable, Equatable {
         /// Weekday (1 = Monday) → open intervals as [start, end] minutes since local midnight.
         public var weekly: [String: [[Int]]]
         public var holidays: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case timeZone = "time_zone", weekly, holidays
+        }
 
         public init(timeZone: String, weekly: [String: [[Int]]], holidays: [String]) {
             self.timeZone = timeZone
@@ -24,6 +29,11 @@ public struct SLASnapshot: Codable, Sendable, Equatable {
         public var passed: Int
         public var outcome: String?
         public var stopped: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case target, passed, outcome, stopped
+            case budgetMs = "budget_ms", usedMs = "used_ms", runningSince = "running_since"
+        }
 
         public init(
             target: SLATarget, budgetMs: Int64, usedMs: Int64, runningSince: Int64?, passed: Int, outcome: String?,
@@ -48,6 +58,13 @@ public struct SLASnapshot: Codable, Sendable, Equatable {
     public var escalation: String
     public var escalationDepartment: String?
     public var clocks: [Clock]
+
+    // The keys are snake_case themselves, so the ledger decodes snapshots without a key strategy (fast, see
+    // `decode(json:)`); JSONCoding's snake_case encoding leaves them as they are.
+    enum CodingKeys: String, CodingKey {
+        case targets, warnings, calendar, escalation, clocks
+        case escalationDepartment = "escalation_department"
+    }
 
     public init(
         targets: [String: Int64], warnings: [Double], calendar: Calendar?, escalation: String,
@@ -210,5 +227,14 @@ extension SLASnapshot {
             }
         }
         return out + "\""
+    }
+}
+
+extension SLASnapshot {
+    /// Reads the JSON the ledger stores (``jsonText``, or `JSONCoding.encode`). Keys are matched as they are:
+    /// no snake-case conversion of every key of 100,000 snapshots when a ledger is read at start.
+    public static func decode(json: [UInt8]) throws -> SLASnapshot {
+        if let snapshot = fastDecode(json) { return snapshot }
+        return try JSONDecoder().decode(SLASnapshot.self, from: Data(json))
     }
 }

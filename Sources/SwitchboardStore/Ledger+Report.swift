@@ -51,7 +51,7 @@ extension Ledger {
                 let answered = (record["state"] as String) == RequestState.answered.rawValue
                 if answered { rows[key]!.answered += 1 }
                 guard let text: String = record["sla"],
-                    let snapshot = try? JSONCoding.decode(SLASnapshot.self, from: Array(text.utf8)),
+                    let snapshot = try? SLASnapshot.decode(json: Array(text.utf8)),
                     let clock = snapshot.clocks.first(where: { $0.target == .answer })
                 else { continue }
                 if clock.outcome == "met" { rows[key]!.met += 1 }

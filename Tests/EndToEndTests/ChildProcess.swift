@@ -38,19 +38,27 @@ final class ChildProcess: @unchecked Sendable {
     /// Waits for the process to exit; throws if it is still running after `timeout`.
     func exitCode(within timeout: Duration = .seconds(30)) async throws -> Int32 {
         let exited = self.exited
-        return try await withThrowingTaskGroup(of: Int32?.self) { group in
-            group.addTask { await exited.value }
-            group.addTask {
+        // A race of the exit and a timer, whichever comes first. (A task group would wait for the loser, and
+        // waiting for an exit cannot be cancelled: a process that never exits would hang the test.)
+        let code: Int32? = await withCheckedContinuation { continuation in
+            let resumed = Locked(false)
+            let finish: @Sendable (Int32?) -> Void = { value in
+                let first = resumed.withLock { done -> Bool in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: value) }
+            }
+            Task { finish(await exited.value) }
+            Task {
                 try? await Task.sleep(for: timeout)
-                return nil
+                finish(nil)
             }
-            let first = try await group.next()!
-            group.cancelAll()
-            guard let code = first else {
-                throw TestFailure("\(name) still running after \(timeout); stderr:\n\(stderr.suffix(2000))")
-            }
-            return code
         }
+        guard let code else {
+            throw TestFailure("\(name) still running after \(timeout); stderr:\n\(stderr.suffix(2000))")
+        }
+        return code
     }
 
     func signal(_ number: Int32) {

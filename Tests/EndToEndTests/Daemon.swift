@@ -146,6 +146,14 @@ final class Daemon: @unchecked Sendable {
         return child
     }
 
+    /// Makes a process started by a test the daemon's to stop with it (so none outlives its test and talks to
+    /// a later test's daemon on a reused port).
+    @discardableResult
+    func adopt(_ child: ChildProcess) -> ChildProcess {
+        children.withLock { $0.append(child) }
+        return child
+    }
+
     /// Runs a shell script (for loops of CLI calls); the script sees $SWITCHBOARD_ENDPOINT.
     func shell(_ name: String, _ script: String) throws -> ChildProcess {
         let child = try ChildProcess(

@@ -14,8 +14,8 @@ struct MajordomoTests {
     ) async throws -> ChildProcess {
         var arguments = [script, kind, "--endpoint", daemon.endpoint, "--service", service, "--heartbeat", "0.2"]
         if let dialect { arguments += ["--dialect", dialect] }
-        let process = try ChildProcess(
-            name: name, executable: "/usr/bin/env", arguments: ["python3"] + arguments + extra, directory: daemon.directory)
+        let process = daemon.adopt(try ChildProcess(
+            name: name, executable: "/usr/bin/env", arguments: ["python3"] + arguments + extra, directory: daemon.directory))
         _ = try await daemon.events.next(within: .seconds(20)) {
             $0.type == .workerJoined && $0.departments == [service] && $0.worker?.hasPrefix("mdp-") == true
         }
@@ -27,8 +27,8 @@ struct MajordomoTests {
     ) throws -> ChildProcess {
         var arguments = [script, kind, "--endpoint", daemon.endpoint, "--service", service, "--timeout", "20"]
         if let dialect { arguments += ["--dialect", dialect] }
-        return try ChildProcess(
-            name: name, executable: "/usr/bin/env", arguments: ["python3"] + arguments + [body], directory: daemon.directory)
+        return daemon.adopt(try ChildProcess(
+            name: name, executable: "/usr/bin/env", arguments: ["python3"] + arguments + [body], directory: daemon.directory))
     }
 
     /// Waits for the client and returns its reply lines (`PARTIAL ...`, `FINAL ...`).

@@ -39,9 +39,9 @@ struct SecurityTests {
             // Serving: an unknown key never registers; a known bot does.
             var strangerServe = ["serve", "--endpoint", daemon.endpoint, "--name", "stranger-bot", "--department", "claims"]
             strangerServe += keys.arguments("stranger") + ["--heartbeat", Daemon.heartbeat, "--", "cat"]
-            let intruder = try ChildProcess(
+            let intruder = daemon.adopt(try ChildProcess(
                 name: "stranger-serve", executable: try TestEnvironment.executable("switchboard"), arguments: strangerServe,
-                directory: daemon.directory)
+                directory: daemon.directory))
             defer { intruder.signal(SIGKILL) }
             let bot = try await daemon.serve(
                 name: "claims-bot", departments: ["claims"], command: ["cat"], extra: keys.arguments("claims-bot"))
@@ -60,8 +60,8 @@ struct SecurityTests {
             // claims-bot may not register for pharmacy.
             var serve = ["serve", "--endpoint", daemon.endpoint, "--name", "sneaky", "--department", "pharmacy"]
             serve += keys.arguments("claims-bot") + ["--heartbeat", Daemon.heartbeat, "--", "cat"]
-            let sneaky = try ChildProcess(
-                name: "sneaky", executable: try TestEnvironment.executable("switchboard"), arguments: serve, directory: daemon.directory)
+            let sneaky = daemon.adopt(try ChildProcess(
+                name: "sneaky", executable: try TestEnvironment.executable("switchboard"), arguments: serve, directory: daemon.directory))
             #expect(try await sneaky.exitCode() != 0)
             #expect(sneaky.stderr.contains("403") || sneaky.stderr.contains("not-permitted"), "\(sneaky.stderr)")
 
@@ -156,20 +156,20 @@ struct SecurityTests {
                 let port = try TestEnvironment.freePort()
                 let capture = daemon.directory.appendingPathComponent("capture-\(curve).bin")
                 let target = Int(daemon.endpoint.split(separator: ":").last!)!
-                let relay = try ChildProcess(
+                let relay = daemon.adopt(try ChildProcess(
                     name: "relay", executable: "/usr/bin/env",
                     arguments: [
                         "python3", PythonTools.supportDirectory.appendingPathComponent("tcp_relay.py").path,
                         "--listen", String(port), "--target", String(target), "--capture", capture.path,
                     ],
-                    directory: daemon.directory)
+                    directory: daemon.directory))
                 defer { relay.signal(SIGKILL) }
                 // The client reconnects until the relay listens: no need to wait for it.
                 var arguments = ["ask", "--endpoint", "tcp://127.0.0.1:\(port)", "--department", "claims", "--no-wait", "--json"]
                 if let keys { arguments += keys.arguments("alice") }
-                let ask = try ChildProcess(
+                let ask = daemon.adopt(try ChildProcess(
                     name: "ask-via-relay", executable: try TestEnvironment.executable("switchboard"),
-                    arguments: arguments + [secret], directory: daemon.directory)
+                    arguments: arguments + [secret], directory: daemon.directory))
                 #expect(try await ask.exitCode() == 0, "\(ask.stderr)")
                 let bytes = try Data(contentsOf: capture)
                 #expect(bytes.count > 100, "the relay saw the exchange")
@@ -224,29 +224,27 @@ struct SecurityTests {
     func withdrawnServePermission() async throws {
         let keys = try Self.keys()
         try await Daemon.with(keys: keys) { daemon in
-            let bot = try RawPeer(endpoint: daemon.endpoint, curve: keys.curve("claims-bot"))
-            let ready = ReadyInfo(departments: ["claims"], credit: 1, name: "raw-claims-bot")
-            try bot.send(WorkerMessage.ready(info: JSONCoding.encode(ready)).encode())
-            _ = try await daemon.events.next { $0.type == .workerJoined && $0.worker == "raw-claims-bot" }
+            // A bot that holds its request (the command takes long), heartbeating all the while.
+            let bot = try await daemon.serve(
+                name: "slow-claims-bot", departments: ["claims"], command: ["sleep", "60"], extra: keys.arguments("claims-bot"))
             let ask = try Self.ask(daemon, "alice", as: "alice", ["ask", "--department", "claims", "--no-wait", "--json", "q"])
             #expect(try await ask.exitCode() == 0, "\(ask.stderr)")
             let ticket = try #require(try jsonObject(ask.stdout)["ticket"] as? String)
-            _ = try await daemon.events.next { $0.type == .requestOffered && $0.ticket == ticket }
-            try bot.send(WorkerMessage.accept(ticket: ticket).encode())
-            _ = try await daemon.events.next { $0.type == .requestAccepted && $0.ticket == ticket }
+            _ = try await daemon.events.next(within: .seconds(20)) { $0.type == .requestAccepted && $0.ticket == ticket }
 
             let original = try String(contentsOf: daemon.configurationFile, encoding: .utf8)
             try original.replacingOccurrences(of: "kind: bot, serve: [claims]", with: "kind: bot, serve: [billing]")
                 .write(to: daemon.configurationFile, atomically: true, encoding: .utf8)
             daemon.process.signal(SIGHUP)
-            let lost = try await daemon.events.next(within: .seconds(20)) {
-                ($0.type == .workerLeft || $0.type == .workerLost) && $0.worker == "raw-claims-bot"
+            let left = try await daemon.events.next(within: .seconds(20)) {
+                ($0.type == .workerLeft || $0.type == .workerLost) && $0.worker == "slow-claims-bot"
             }
-            #expect(lost.type == .workerLeft)
+            #expect(left.type == .workerLeft, "disconnected by the broker, not lost by silence")
             let requeued = try await daemon.events.next { $0.type == .requestRequeued && $0.ticket == ticket }
             #expect(requeued.state == .queued)
-            let goodbye = try await bot.receive(within: .seconds(5)) { $0 == WorkerMessage.disconnect.encode() }
-            #expect(goodbye != nil, "the bot was told to disconnect")
+            // Told to disconnect, the bot registers again and is refused: it stops, saying why.
+            #expect(try await bot.exitCode(within: .seconds(20)) != 0)
+            #expect(bot.stderr.contains("403") || bot.stderr.contains("not-permitted"), "\(bot.stderr)")
         }
     }
 

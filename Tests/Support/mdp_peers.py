@@ -21,6 +21,7 @@ DISCONNECT and runs until killed.
 """
 
 import argparse
+import signal
 import sys
 import time
 
@@ -192,6 +193,8 @@ def majortomo_worker(args):
 
 
 def main():
+    # A test stops its peers with SIGTERM; a parent that ignores it must not make them immortal.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="role", required=True)
     for name in ("client", "worker", "majortomo-client", "majortomo-worker"):

@@ -8,11 +8,14 @@ directions to FILE (flushed as it goes). Runs until killed. Loopback only.
 """
 
 import argparse
+import signal
 import selectors
 import socket
 
 
 def main():
+    # A test stops its peers with SIGTERM; a parent that ignores it must not make them immortal.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parser = argparse.ArgumentParser()
     parser.add_argument("--listen", type=int, required=True)
     parser.add_argument("--target", type=int, required=True)

@@ -23,6 +23,20 @@ struct SLASnapshotJSONTests {
     @Test("the hand-written JSON is byte for byte what JSONCoding writes, and reads back", arguments: snapshots)
     func sameAsEncoder(snapshot: SLASnapshot) throws {
         #expect(snapshot.jsonText == String(decoding: JSONCoding.encode(snapshot), as: UTF8.self))
-        #expect(try JSONCoding.decode(SLASnapshot.self, from: Array(snapshot.jsonText.utf8)) == snapshot)
+        #expect(try SLASnapshot.decode(json: Array(snapshot.jsonText.utf8)) == snapshot)
+        // The fast reader and JSONDecoder agree (the second snapshot has escapes: the fast reader gives up).
+        if let fast = SLASnapshot.fastDecode(Array(snapshot.jsonText.utf8)) { #expect(fast == snapshot) }
+    }
+}
+
+@Suite("SLA snapshot fast reader")
+struct SLASnapshotFastReaderTests {
+    @Test("the fast reader reads a plain snapshot, and gives up on what it does not expect")
+    func fastReader() {
+        let plain = SLASnapshotJSONTests.snapshots[0]
+        #expect(SLASnapshot.fastDecode(Array(plain.jsonText.utf8)) == plain)
+        for broken in ["", "{", "{\"targets\":{}}", "[1,2]", "{\"targets\":{\"answer\":1.5},\"warnings\":[],\"escalation\":\"notify\",\"clocks\":[]}"] {
+            #expect(SLASnapshot.fastDecode(Array(broken.utf8)) == nil, "\(broken)")
+        }
     }
 }

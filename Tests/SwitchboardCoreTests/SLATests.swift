@@ -213,7 +213,7 @@ struct SLATests {
         var sla = RequestSLA(policy: policy.slaPolicy(for: .normal), startingAt: TestClock.start)
         sla.clocks[0].stop(at: TestClock.start + .seconds(30), calendar: sla.policy.calendar)
         let snapshot = SLASnapshot(sla)
-        let decoded = try JSONCoding.decode(SLASnapshot.self, from: JSONCoding.encode(snapshot))
+        let decoded = try SLASnapshot.decode(json: JSONCoding.encode(snapshot))
         #expect(decoded == snapshot)
         let back = try #require(decoded.requestSLA)
         #expect(back.policy == sla.policy)
