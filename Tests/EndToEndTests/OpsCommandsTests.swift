@@ -69,9 +69,9 @@ struct OpsCommandsTests {
             let drain = try daemon.opsCLI("drain", ["drain", "claims-bot"])
             #expect(try await drain.exitCode() == 0, "\(drain.stderr)")
             #expect(!drain.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
-            try await Self.until("claims-bot is draining") {
-                try await ops.workers().first { $0.name == "claims-bot" }?.draining == true
-            }
+            // The action answers once it is recorded: the worker is draining when drain exits.
+            #expect(try await ops.workers().first { $0.name == "claims-bot" }?.draining == true)
+            _ = try await daemon.events.next { $0.type == .workerDraining && $0.worker == "claims-bot" }
             let after = try daemon.opsCLI("workers-after", ["workers", "--json"])
             #expect(try await after.exitCode() == 0, "\(after.stderr)")
             let drained = try JSONCoding.decode(WorkerListBody.self, from: Array(after.stdout.utf8)).workers
@@ -195,19 +195,6 @@ struct OpsCommandsTests {
             tickets.append(try #require(try jsonObject(ask.stdout)["ticket"] as? String))
         }
         return tickets
-    }
-
-    /// Polls `condition` until it holds, failing after `timeout`.
-    private static func until(
-        _ what: String, within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                throw TestFailure("timed out after \(timeout) waiting until \(what)")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 }
 
