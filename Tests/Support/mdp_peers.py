@@ -138,8 +138,8 @@ def worker(args):
             elif now - last_sent >= args.heartbeat:
                 socket.send_multipart(d.lead + [d.worker, d.heartbeat])
                 last_sent = now
+        # A new socket connects in the background and ZeroMQ retries it: no pause is needed before READY.
         socket.close()
-        time.sleep(args.heartbeat)
 
 
 def majortomo_client(args):
@@ -181,15 +181,14 @@ def majortomo_worker(args):
                 body = b"".join(request)
                 out(f"REQUEST {body.decode()}")
                 if args.hold:
-                    while True:
-                        time.sleep(60)
+                    # Hold the request until killed (the test kills this worker to see the request requeued).
+                    signal.pause()
                 if args.partial:
                     worker.send_reply_partial(address, [b"working"])
                 worker.send_reply_final(address, [args.prefix.encode() + body])
         except Disconnected:
             out("DISCONNECT")
             worker.close()
-            time.sleep(args.heartbeat)
 
 
 def main():
