@@ -26,25 +26,63 @@ public final class Broker: Service {
     public var startedAt: Timestamp { startTime.withLock { $0 } }
     private let startTime = Locked(Timestamp.now())
 
-    /// How long a graceful stop waits for the ledger to confirm what is already promised.
-    static let drainTimeout: Duration = .seconds(5)
+    /// The configuration in force: the start's, with what reloads have changed since.
+    private let inForce: Locked<BrokerConfiguration>
+    public var configurationInForce: BrokerConfiguration { inForce.withLock { $0 } }
+
+    /// After the drain, how long a stop waits for the ledger to confirm what is already promised.
+    static let ledgerTimeout: Duration = .seconds(5)
 
     public init(configuration: BrokerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.security = SecurityState(configuration.security)
+        self.inForce = Locked(configuration)
     }
 
-    /// Applies new principals and permissions (SIGHUP): new handshakes and every later command are judged by
-    /// them; a revoked key's connections are refused from their next message. The key pair and whether CURVE
-    /// is on need a restart: `reload` refuses a change of them.
-    public func reload(security new: SecurityConfiguration) throws(ReloadError) {
-        let old = security.configuration
-        guard new.serverKey == old.serverKey, new.insecure == old.insecure else {
-            throw ReloadError("security.key and security.insecure change only with a restart; the other changes were not applied either")
-        }
-        security.replace(new)
-        thread.mailbox.post(.reconfigure(new))
+    /// How long the next stop lets workers finish what they hold (`shutdown.drain_timeout`, or what
+    /// `switchboard drain-daemon --timeout` asked for).
+    public var drainTimeout: Duration {
+        get { inForce.withLock { $0.drainTimeout } }
+        set { inForce.withLock { $0.drainTimeout = newValue } }
+    }
+
+    /// Applies a reloaded configuration (SIGHUP) and returns the keys that changed but wait for a restart.
+    ///
+    /// Applied at once, without losing or delaying a request: departments and their policies (for requests
+    /// submitted from now on), heartbeats, `limits.max_body_bytes` and `max_open_requests`, the number of
+    /// finished requests kept in memory, `log.bodies`, principals and permissions (a revoked key's connections
+    /// are refused from their next message) and the drain limit. The endpoints, the HTTP address, the data
+    /// directory, durability, retention, the high-water mark, and the key pair (and whether CURVE is on) are
+    /// the start's until a restart.
+    public func reload(_ new: BrokerConfiguration) -> [String] {
+        let start = configuration
+        var waiting: [String] = []
+        if new.endpoint != start.endpoint { waiting.append("endpoint") }
+        if new.eventsEndpoint != start.eventsEndpoint { waiting.append("events") }
+        if new.http != start.http { waiting.append("http.listen") }
+        if new.dataDirectory != start.dataDirectory { waiting.append("data_dir") }
+        if new.durability != start.durability { waiting.append("durability") }
+        if new.core.retention != start.core.retention { waiting.append("retention") }
+        if new.highWaterMark != start.highWaterMark { waiting.append("limits.high_water_mark") }
+        if new.security.serverKey != start.security.serverKey { waiting.append("security.key") }
+        if new.security.insecure != start.security.insecure { waiting.append("security.insecure") }
+
+        var applied = new
+        applied.endpoint = start.endpoint
+        applied.eventsEndpoint = start.eventsEndpoint
+        applied.http = start.http
+        applied.dataDirectory = start.dataDirectory
+        applied.durability = start.durability
+        applied.core.retention = start.core.retention
+        applied.highWaterMark = start.highWaterMark
+        applied.security.serverKey = start.security.serverKey
+        applied.security.insecure = start.security.insecure
+        inForce.withLock { $0 = applied }
+        security.replace(applied.security)
+        thread.mailbox.post(.reconfigure(Reconfiguration(
+            security: applied.security, core: applied.core, limits: applied.limits, logBodies: applied.logBodies)))
+        return waiting
     }
 
     /// Returns once the endpoints are bound (true) or start-up failed (false).
@@ -156,6 +194,7 @@ public final class Broker: Service {
         context: Context, writer: LedgerWriter, recovery: Locked<Recovery?>, zapNonce: String
     ) async throws {
         let configuration = self.configuration, logger = self.logger, mailbox = thread.mailbox
+        let drainLimit: @Sendable () -> Duration = { [inForce] in inForce.withLock { $0.drainTimeout } }
         try await thread.start { ready in
             let router = try context.socket(.router)
             defer { router.close() }
@@ -190,13 +229,20 @@ public final class Broker: Service {
             poller.add(router)
             poller.add(fileDescriptor: mailbox.fileDescriptor)
             var moreWaiting = false
-            var stopping: Timestamp?
+            // A stop drains first (intake closed, workers finish what they hold), then hands back what is still
+            // held, then waits for the ledger to confirm what was promised.
+            var drainingSince: Timestamp?
+            var handedBackAt: Timestamp?
             while true {
-                let timeout = moreWaiting ? 0 : loop.pollTimeout(now: Timestamp.now())
+                var timeout = moreWaiting ? 0 : loop.pollTimeout(now: Timestamp.now())
+                if let since = drainingSince, handedBackAt == nil {
+                    let left = (since + drainLimit()).rawValue - Timestamp.now().rawValue
+                    timeout = min(timeout, Int(max(0, left)))
+                }
                 let readable = try poller.poll(timeoutMilliseconds: timeout)
-                // One batch per turn, so that under a flood timers and the mailbox still get their turn.
-                // Once stopping, nothing new is read: intake has stopped.
-                moreWaiting = try stopping == nil && readable[0] && loop.readMessages() == BrokerLoop.batchSize
+                // One batch per turn, so that under a flood timers and the mailbox still get their turn. While
+                // draining, messages are still read (workers' answers); once handed back, nothing is.
+                moreWaiting = try handedBackAt == nil && readable[0] && loop.readMessages() == BrokerLoop.batchSize
                 if readable[1] {
                     var failure: LedgerFailure?
                     for message in mailbox.drain() {
@@ -214,28 +260,45 @@ public final class Broker: Service {
                             loop.send(to: peer, agent: reply)
                         case let .refused(kind, action):
                             loop.metrics.countRefusal(kind: kind, action: action)
-                        case .reconfigure(let security):
-                            loop.apply(security: security)
+                        case .reconfigure(let reload):
+                            loop.apply(reload)
                         case .ledgerFailed(let reason):
                             // The rest of this batch is answered (operations fail) before the thread leaves.
                             failure = LedgerFailure(reason: reason)
                         case .fatal(let reason):
                             logger.critical("stopping: \(reason)")
                             failure = LedgerFailure(reason: reason)
-                        case .stop where stopping == nil:
-                            stopping = Timestamp.now()
-                            loop.shutdown()
-                            logger.info("stopping: intake closed, workers told to disconnect")
+                        case .stop where drainingSince == nil:
+                            let now = Timestamp.now()
+                            drainingSince = now
+                            loop.beginDrain(now: now)
+                            logger.notice(
+                                "stopping: intake closed; workers may finish what they hold",
+                                metadata: [
+                                    "held": "\(loop.core.heldByWorkers)", "drain_timeout": "\(drainLimit())",
+                                ])
                         case .stop:
                             break
                         }
                     }
                     if let failure { throw failure }
                 }
-                if let since = stopping {
-                    // Leave once everything promised is delivered, or the ledger has had its time.
-                    if loop.heldCount == 0 || Timestamp.now() - since > Broker.drainTimeout { return }
-                    continue
+                if let since = drainingSince {
+                    let now = Timestamp.now()
+                    let held = loop.core.heldByWorkers
+                    if handedBackAt == nil, held == 0 || now - since >= drainLimit() {
+                        let reason = "the broker stopped before its worker finished (drain limit \(drainLimit()))"
+                        let count = loop.handBack(reason: reason, now: now)
+                        handedBackAt = now
+                        logger.notice(
+                            "stopping: drained; workers told to disconnect",
+                            metadata: ["handed_back": "\(count)", "drained_in": "\(now - since)"])
+                    }
+                    if let at = handedBackAt {
+                        // Leave once everything promised is delivered, or the ledger has had its time.
+                        if loop.heldCount == 0 || now - at > Broker.ledgerTimeout { return }
+                        continue
+                    }
                 }
                 let now = Timestamp.now()
                 if loop.timersDue(now: now) { loop.tick(now: now) }
@@ -263,8 +326,3 @@ extension BrokerLoop {
     }
 }
 
-/// A reload that cannot be applied without a restart.
-public struct ReloadError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -14,10 +14,14 @@ import ZeroMQ
 ///     ops-desk:  {kind: ops, key_file: /etc/switchboard/keys/ops.key, operate: true}
 /// ```
 extension ConfigurationReader {
-    func security(_ section: Entry) throws(ConfigurationError) -> SecurityConfiguration {
+    /// `departments`: the configured departments, which principals' permissions may name.
+    func security(_ section: Entry, departments: Set<String>) throws(ConfigurationError) -> SecurityConfiguration {
         var security = SecurityConfiguration()
         let fields = try fields(of: section.value, path: section.path, section: "security")
-        if let entry = fields["key"] {
+        var keyRefused = false
+        collecting { () throws(ConfigurationError) in
+            guard let entry = fields["key"] else { return }
+            keyRefused = true
             let certificate = try certificate(entry)
             guard let pair = certificate.keyPair else {
                 throw failure(
@@ -26,16 +30,24 @@ extension ConfigurationReader {
                         + "(the _secret file switchboard keygen writes)")
             }
             security.serverKey = pair
+            keyRefused = false
         }
-        if let entry = fields["insecure"] { security.insecure = try bool(entry) }
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["insecure"] { security.insecure = try bool(entry) }
+        }
         if let entry = fields["principals"] {
-            for principal in try entries(of: entry.value, path: entry.path) {
-                let settings = try self.fields(of: principal.value, path: principal.path, section: "security.principals.<name>")
-                security.principals.append(try self.principal(principal, settings))
+            collecting { () throws(ConfigurationError) in
+                for principal in try entries(of: entry.value, path: entry.path) {
+                    collecting { () throws(ConfigurationError) in
+                        let settings = try self.fields(
+                            of: principal.value, path: principal.path, section: "security.principals.<name>")
+                        security.principals.append(try self.principal(principal, settings, departments: departments))
+                    }
+                }
             }
         }
         if let entry = fields["certificates"] {
-            for principal in try certificateStore(entry) {
+            for principal in try certificateStore(entry, departments: departments) {
                 guard security.principal(named: principal.name) == nil else {
                     throw failure(
                         .invalidValue, at: entry,
@@ -53,7 +65,7 @@ extension ConfigurationReader {
             }
             keys[principal.publicKey] = principal.name
         }
-        if security.serverKey == nil && !security.principals.isEmpty {
+        if security.serverKey == nil && !security.principals.isEmpty && !keyRefused {
             throw failure(
                 .invalidValue, at: section.keyNode, section.path,
                 "principals are configured but security.key is not: without the broker's key pair there is no CURVE, "
@@ -62,7 +74,9 @@ extension ConfigurationReader {
         return security
     }
 
-    private func principal(_ entry: Entry, _ fields: [String: Entry]) throws(ConfigurationError) -> Principal {
+    private func principal(_ entry: Entry, _ fields: [String: Entry], departments known: Set<String>)
+        throws(ConfigurationError) -> Principal
+    {
         guard let kindEntry = fields["kind"] else {
             throw failure(.invalidValue, at: entry.keyNode, entry.path, "give its kind: agent, bot or ops")
         }
@@ -88,8 +102,8 @@ extension ConfigurationReader {
                 "give its public key: key: \"<40 characters of Z85>\" or key_file: <its public certificate>")
         }
         var principal = Principal(name: entry.key, kind: kind, publicKey: publicKey)
-        if let submit = fields["submit"] { principal.submit = try departments(submit) }
-        if let serve = fields["serve"] { principal.serve = try departments(serve) }
+        if let submit = fields["submit"] { principal.submit = try departments(submit, known: known) }
+        if let serve = fields["serve"] { principal.serve = try departments(serve, known: known) }
         if let operate = fields["operate"] { principal.operate = try bool(operate) }
         switch kind {
         case .agent where fields["serve"] != nil || fields["operate"] != nil:
@@ -104,7 +118,7 @@ extension ConfigurationReader {
     }
 
     /// `[claims, eligibility]`, or `"*"` for every department.
-    private func departments(_ entry: Entry) throws(ConfigurationError) -> Principal.Departments {
+    private func departments(_ entry: Entry, known: Set<String>) throws(ConfigurationError) -> Principal.Departments {
         if case .scalar = entry.value, try string(entry) == "*" { return .all }
         guard case .sequence(let sequence) = entry.value else {
             throw failure(.wrongType, at: entry, "expected a list of departments such as [claims, billing], or \"*\"")
@@ -116,13 +130,20 @@ extension ConfigurationReader {
             }
             names.insert(scalar.string)
         }
+        let unknown = names.subtracting(known).sorted()
+        guard unknown.isEmpty else {
+            throw failure(
+                .invalidValue, at: entry,
+                "names department(s) that are not configured: \(unknown.joined(separator: ", ")); known: "
+                    + known.sorted().joined(separator: ", "))
+        }
         return .only(names)
     }
 
     /// A directory of public certificates, as czmq's certificate store keeps them: each `*.key` file's
     /// metadata names the principal (`name`), its `kind`, and `submit`, `serve` (comma-separated departments,
     /// or `*`) and `operate` (`true`). Secret certificates (`*_secret`) are ignored.
-    private func certificateStore(_ entry: Entry) throws(ConfigurationError) -> [Principal] {
+    private func certificateStore(_ entry: Entry, departments known: Set<String>) throws(ConfigurationError) -> [Principal] {
         let directory = try string(entry)
         let files: [String]
         do {
@@ -148,6 +169,12 @@ extension ConfigurationReader {
                 guard let value = certificate.metadata(key) else { return .none }
                 if value == "*" { return .all }
                 return .only(Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }))
+            }
+            for key in ["submit", "serve"] {
+                guard case .only(let names) = departments(key), !names.isSubset(of: known) else { continue }
+                throw invalid(
+                    "its \(key) names department(s) that are not configured: "
+                        + names.subtracting(known).sorted().joined(separator: ", "))
             }
             principals.append(Principal(
                 name: name, kind: kind, publicKey: certificate.publicKey, submit: kind == .bot ? .none : departments("submit"),

@@ -17,19 +17,28 @@ import Yams
 /// transfer_clock: carry_over                        # or restart
 /// ```
 extension ConfigurationReader {
-    func readServiceLevel(_ fields: [String: Entry], into policy: inout DepartmentPolicy, base: DepartmentPolicy)
-        throws(ConfigurationError)
-    {
-        if let entry = fields["first_response_targets"] {
-            policy.firstResponseTargets = try answerTargets(entry, base: base.firstResponseTargets)
+    func readServiceLevel(_ fields: [String: Entry], into policy: inout DepartmentPolicy, base: DepartmentPolicy) {
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["first_response_targets"] {
+                policy.firstResponseTargets = try answerTargets(entry, base: base.firstResponseTargets)
+            }
         }
-        if let entry = fields["update_targets"] {
-            policy.updateTargets = try answerTargets(entry, base: base.updateTargets)
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["update_targets"] {
+                policy.updateTargets = try answerTargets(entry, base: base.updateTargets)
+            }
         }
-        if let entry = fields["warnings"] { policy.warnings = try warnings(entry) }
-        if let entry = fields["calendar"] { policy.calendar = try calendar(entry) }
-        if let entry = fields["escalation"] { policy.escalation = try escalation(entry) }
-        if let entry = fields["transfer_clock"] {
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["warnings"] { policy.warnings = try warnings(entry) }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["calendar"] { policy.calendar = try calendar(entry) }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["escalation"] { policy.escalation = try escalation(entry) }
+        }
+        collecting { () throws(ConfigurationError) in
+            guard let entry = fields["transfer_clock"] else { return }
             let text = try string(entry)
             guard let rule = TransferClockRule(rawValue: text) else {
                 throw failure(.invalidValue, at: entry, "transfer_clock must be carry_over or restart; got '\(text)'")
@@ -75,18 +84,22 @@ extension ConfigurationReader {
         }
         let zone = try string(zoneEntry)
         var weekly: [Int: [BusinessCalendar.Interval]] = [:]
+        let problemsBefore = problems.found.count
         if let hours = keys["hours"] {
             let days = try fields(of: hours.value, path: hours.path, section: "calendar.hours")
             for (day, dayEntry) in days {
-                let weekday = BusinessHoursReader.weekdays.firstIndex(of: day)! + 1
-                let text = try string(dayEntry)
-                if text == "closed" { continue }
-                guard let intervals = BusinessCalendar.parseIntervals(text) else {
-                    throw failure(
-                        .invalidValue, at: dayEntry,
-                        "opening hours are written like 09:00-17:00 or 08:00-12:00,13:00-17:00 (or closed); got '\(text)'")
+                collecting { () throws(ConfigurationError) in
+                    let weekday = BusinessHoursReader.weekdays.firstIndex(of: day)! + 1
+                    let text = try string(dayEntry)
+                    if text == "closed" { return }
+                    guard let intervals = BusinessCalendar.parseIntervals(text) else {
+                        throw failure(
+                            .invalidValue, at: dayEntry,
+                            "opening hours are written like 09:00-17:00 or 08:00-12:00,13:00-17:00 (or closed); "
+                                + "got '\(text)'")
+                    }
+                    weekly[weekday] = intervals
                 }
-                weekly[weekday] = intervals
             }
         } else {
             throw failure(.invalidValue, at: entry, "a calendar needs hours, e.g. {mon: \"09:00-17:00\", ...}")
@@ -99,8 +112,20 @@ extension ConfigurationReader {
             for item in items { holidays.insert(item.scalar?.string ?? "") }
         }
         let calendar = BusinessCalendar(timeZone: zone, weekly: weekly, holidays: holidays)
-        if let problem = calendar.validate().first {
-            throw failure(.invalidValue, at: entry, problem)
+        // Each problem at the key it is about where that can be told: the zone, a holiday, or the hours. A day
+        // already refused would make the week look wrong too: then only the zone and holidays are judged.
+        let daysRefused = problems.found.count > problemsBefore
+        var problems = calendar.validate().filter { problem in
+            !daysRefused || problem.hasPrefix("unknown time zone") || problem.hasPrefix("holiday")
+        }
+        guard let last = problems.popLast() else { return calendar }
+        for problem in problems { self.problems.note(failure(.invalidValue, at: place(of: problem), problem)) }
+        throw failure(.invalidValue, at: place(of: last), last)
+
+        func place(of problem: String) -> Entry {
+            if problem.hasPrefix("unknown time zone") { return zoneEntry }
+            if problem.hasPrefix("holiday"), let holidays = keys["holidays"] { return holidays }
+            return keys["hours"] ?? entry
         }
         return calendar
     }

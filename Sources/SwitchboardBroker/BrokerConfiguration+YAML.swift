@@ -43,28 +43,57 @@ extension BrokerConfiguration {
         try parse(yaml: ConfigurationFile.text(at: path), source: path)
     }
 
-    /// Reads and checks a configuration from YAML text; `source` names it in errors.
+    /// Reads and checks a configuration from YAML text; `source` names it in errors. Throws the first problem
+    /// found; ``check(yaml:source:)`` gives them all.
     public static func parse(yaml: String, source: String = "<config>") throws(ConfigurationError)
         -> BrokerConfiguration
     {
+        let report = check(yaml: yaml, source: source)
+        if let first = report.problems.first { throw first }
+        return report.configuration
+    }
+
+    /// Reads and checks the configuration file at `path`, refusing it with every problem it has.
+    public static func read(contentsOf path: String) throws(ConfigurationProblems) -> BrokerConfiguration {
+        let report = check(contentsOf: path)
+        guard report.problems.isEmpty else { throw ConfigurationProblems(problems: report.problems) }
+        return report.configuration
+    }
+
+    /// Every problem of the file at `path` (in file order), and the configuration read around them.
+    public static func check(contentsOf path: String) -> ConfigurationReport {
+        do {
+            return check(yaml: try ConfigurationFile.text(at: path), source: path)
+        } catch {
+            return ConfigurationReport(configuration: BrokerConfiguration(), problems: [error])
+        }
+    }
+
+    /// Every problem of a configuration in YAML text, and what could be read around them: a mistake in one key
+    /// does not hide the next. YAML syntax errors are the exception: the parser stops at the first.
+    public static func check(yaml: String, source: String = "<config>") -> ConfigurationReport {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch {
-            throw ConfigurationError.syntax(error, yaml: yaml, source: source)
+            return ConfigurationReport(
+                configuration: BrokerConfiguration(), problems: [ConfigurationError.syntax(error, yaml: yaml, source: source)])
         }
-        return try ConfigurationReader(source: source).read(root)
+        let reader = ConfigurationReader(source: source)
+        let configuration = reader.read(root)
+        return ConfigurationReport(configuration: configuration, problems: reader.problems.found)
     }
 
     /// Every key the file may hold, by section. `<name>` stands for a department's name.
     static let configurationKeys: [(section: String, keys: [String])] = [
         ("", ["endpoint", "events", "http", "security", "data_dir", "durability", "retention", "log", "limits",
-              "heartbeat", "defaults", "departments"]),
+              "heartbeat", "shutdown", "defaults", "departments"]),
         ("http", ["listen", "tokens"]),
         ("http.tokens", ["observe", "operate"]),
         ("security", ["key", "insecure", "principals", "certificates"]),
         ("security.principals.<name>", ["kind", "key", "key_file", "submit", "serve", "operate"]),
         ("log", ["level", "bodies"]),
+        ("shutdown", ["drain_timeout"]),
         ("limits", ["max_body_bytes", "high_water_mark", "max_open_requests", "retained_finished_requests"]),
         ("heartbeat", ["interval", "liveness"]),
         ("defaults", policyKeys),
@@ -89,6 +118,7 @@ extension BrokerConfiguration {
     /// Bounds the reader enforces.
     static let maxBodyBytesRange = 1...67_108_864
     static let heartbeatIntervalRange = Duration.milliseconds(10)...Duration.seconds(300)
+    static let drainTimeoutRange = Duration.zero...Duration.seconds(3600)
 }
 
 // MARK: - Walking the tree
@@ -96,6 +126,9 @@ extension BrokerConfiguration {
 /// Walks the composed YAML by hand, so that every refusal names its line, column and key path.
 struct ConfigurationReader {
     let source: String
+    /// What is wrong with the file, in the order found. Readers note a problem and go on with the next key, so
+    /// that one run of `--check-config` lists every mistake.
+    let problems = ProblemLog()
 
     /// One `key: value` pair, with the dotted path of the key.
     struct Entry {
@@ -105,48 +138,49 @@ struct ConfigurationReader {
         var path: String
     }
 
-    func read(_ root: Node?) throws(ConfigurationError) -> BrokerConfiguration {
+    final class ProblemLog {
+        private(set) var found: [ConfigurationError] = []
+        func note(_ problem: ConfigurationError) { found.append(problem) }
+    }
+
+    /// Runs `body`, noting what it throws instead of stopping the reading.
+    func collecting(_ body: () throws(ConfigurationError) -> Void) {
+        do { try body() } catch { problems.note(error) }
+    }
+
+    func read(_ root: Node?) -> BrokerConfiguration {
         var config = BrokerConfiguration()
         guard let root else { return config }
         if root.mapping == nil, !isNull(root) {
-            throw failure(
+            problems.note(failure(
                 .wrongType, at: root, "",
                 "the configuration must be a mapping of keys such as 'endpoint:' and 'departments:', "
-                    + "got \(describe(root))")
+                    + "got \(describe(root))"))
+            return config
         }
-        let top = try fields(of: root, path: "", section: "")
-        if let entry = top["endpoint"] { config.endpoint = try endpoint(entry) }
-        if let entry = top["events"] { config.eventsEndpoint = try endpoint(entry) }
-        if config.endpoint == config.eventsEndpoint, let entry = top["events"] ?? top["endpoint"] {
-            throw failure(
-                .invalidValue, at: entry,
-                "endpoint and events must be different addresses; both are '\(config.endpoint)'")
+        var top: [String: Entry] = [:]
+        collecting { () throws(ConfigurationError) in top = try fields(of: root, path: "", section: "") }
+        collecting { () throws(ConfigurationError) in
+            if let entry = top["endpoint"] { config.endpoint = try endpoint(entry) }
         }
-        if let section = top["http"] {
-            let http = try fields(of: section.value, path: section.path, section: "http")
-            if let entry = http["listen"], entry.value.resolvedTag == .bool, entry.value.bool == false {
-                // YAML reads a bare `off` as false; both mean "no HTTP surface".
-                config.http = nil
-            } else if let entry = http["listen"] {
-                let text = try string(entry)
-                do {
-                    config.http = try HTTPAddress.parse(text)
-                } catch {
-                    throw failure(.invalidValue, at: entry, error.description)
-                }
+        collecting { () throws(ConfigurationError) in
+            if let entry = top["events"] { config.eventsEndpoint = try endpoint(entry) }
+            if config.endpoint == config.eventsEndpoint, let entry = top["events"] ?? top["endpoint"] {
+                throw failure(
+                    .invalidValue, at: entry,
+                    "endpoint and events must be different addresses; both are '\(config.endpoint)'")
             }
         }
-        if let section = top["http"], let entry = try fields(of: section.value, path: section.path, section: "http")["tokens"] {
-            config.httpTokens = try tokens(entry)
-        }
-        if let section = top["security"] { config.security = try security(section) }
-        if let entry = top["data_dir"] {
+        if let section = top["http"] { readHTTP(section, into: &config) }
+        collecting { () throws(ConfigurationError) in
+            guard let entry = top["data_dir"] else { return }
             config.dataDirectory = try string(entry)
             guard !config.dataDirectory.isEmpty else {
                 throw failure(.invalidValue, at: entry, "give a directory, e.g. ./var or /var/lib/switchboard")
             }
         }
-        if let entry = top["durability"] {
+        collecting { () throws(ConfigurationError) in
+            guard let entry = top["durability"] else { return }
             let text = try string(entry)
             guard let durability = Durability(rawValue: text) else {
                 throw failure(
@@ -156,145 +190,228 @@ struct ConfigurationReader {
             }
             config.durability = durability
         }
-        if let entry = top["retention"] {
-            config.core.retention = try duration(entry, in: .seconds(60)...(.seconds(100 * 365 * 86_400)))
+        collecting { () throws(ConfigurationError) in
+            if let entry = top["retention"] {
+                config.core.retention = try duration(entry, in: .seconds(60)...(.seconds(100 * 365 * 86_400)))
+            }
         }
-        if let section = top["log"] {
-            let log = try fields(of: section.value, path: section.path, section: "log")
-            if let entry = log["level"] {
-                let level = try string(entry)
-                guard BrokerConfiguration.logLevels.contains(level) else {
-                    let hint = Self.suggestion(for: level, among: BrokerConfiguration.logLevels).map {
-                        "did you mean '\($0)'? "
-                    }
-                    throw failure(
-                        .invalidValue, at: entry,
-                        "unknown log level '\(level)'; \(hint ?? "")use one of "
-                            + BrokerConfiguration.logLevels.joined(separator: ", "))
+        if let section = top["log"] { readLog(section, into: &config) }
+        if let section = top["limits"] { readLimits(section, into: &config) }
+        if let section = top["heartbeat"] { readHeartbeat(section, into: &config) }
+        if let section = top["shutdown"] {
+            collecting { () throws(ConfigurationError) in
+                let shutdown = try fields(of: section.value, path: section.path, section: "shutdown")
+                if let entry = shutdown["drain_timeout"] {
+                    config.drainTimeout = try duration(entry, in: BrokerConfiguration.drainTimeoutRange)
                 }
-                config.logLevel = level
             }
-            if let entry = log["bodies"] { config.logBodies = try bool(entry) }
-        }
-        if let section = top["limits"] {
-            let limits = try fields(of: section.value, path: section.path, section: "limits")
-            if let entry = limits["max_body_bytes"] {
-                config.limits.maxBodyBytes = try integer(entry, in: BrokerConfiguration.maxBodyBytesRange)
-            }
-            if let entry = limits["high_water_mark"] {
-                config.highWaterMark = Int32(try integer(entry, in: 1...Int(Int32.max)))
-            }
-            if let entry = limits["max_open_requests"] {
-                config.core.maxOpenRequests = try integer(entry, in: 1...Int.max)
-            }
-            if let entry = limits["retained_finished_requests"] {
-                config.core.retainedFinishedRequests = try integer(entry, in: 0...Int.max)
-            }
-        }
-        if let section = top["heartbeat"] {
-            let heartbeat = try fields(of: section.value, path: section.path, section: "heartbeat")
-            if let entry = heartbeat["interval"] {
-                config.core.heartbeatInterval = try duration(entry, in: BrokerConfiguration.heartbeatIntervalRange)
-            }
-            if let entry = heartbeat["liveness"] { config.core.heartbeatLiveness = try integer(entry, in: 1...100) }
         }
         var template = DepartmentPolicy(name: "")
+        var defaults: [String: Entry] = [:]
         if let section = top["defaults"] {
-            let defaults = try fields(of: section.value, path: section.path, section: "defaults")
-            template = try policy(defaults, base: template)
-        }
-        config.core.departments = try departments(top["departments"], template: template)
-        // An escalation may only send requests to a department that exists.
-        let names = Set(config.core.departments.map(\.name))
-        for policy in config.core.departments {
-            if case .transfer(let target) = policy.escalation, !names.contains(target) || target == policy.name {
-                throw ConfigurationError(
-                    .invalidValue, source: source, line: nil, column: nil,
-                    keyPath: "departments.\(policy.name).escalation",
-                    message: target == policy.name
-                        ? "a department cannot escalate to itself"
-                        : "escalation transfers to '\(target)', which is not a configured department; known: "
-                            + names.sorted().joined(separator: ", "))
+            collecting { () throws(ConfigurationError) in
+                defaults = try fields(of: section.value, path: section.path, section: "defaults")
             }
+            template = policy(defaults, base: template)
         }
-        for principal in config.security.principals {
-            for (permission, departments) in [("submit", principal.submit), ("serve", principal.serve)] {
-                guard case .only(let listed) = departments else { continue }
-                let unknown = listed.subtracting(names).sorted()
-                guard unknown.isEmpty else {
-                    throw ConfigurationError(
-                        .invalidValue, source: source, line: nil, column: nil,
-                        keyPath: "security.principals.\(principal.name).\(permission)",
-                        message: "names department(s) that are not configured: \(unknown.joined(separator: ", ")); known: "
-                            + names.sorted().joined(separator: ", "))
-                }
+        config.core.departments = departments(top["departments"], template: template, defaults: defaults)
+        // Principals may name departments: read them once the departments are known.
+        if let section = top["security"] {
+            collecting { () throws(ConfigurationError) in
+                config.security = try security(section, departments: Set(config.core.departments.map(\.name)))
             }
         }
         return config
     }
 
+    private func readHTTP(_ section: Entry, into config: inout BrokerConfiguration) {
+        var http: [String: Entry] = [:]
+        collecting { () throws(ConfigurationError) in http = try fields(of: section.value, path: section.path, section: "http") }
+        collecting { () throws(ConfigurationError) in
+            if let entry = http["listen"], entry.value.resolvedTag == .bool, entry.value.bool == false {
+                // YAML reads a bare `off` as false; both mean "no HTTP surface".
+                config.http = nil
+            } else if let entry = http["listen"] {
+                let text = try string(entry)
+                do {
+                    config.http = try HTTPAddress.parse(text)
+                } catch {
+                    throw failure(.invalidValue, at: entry, "\(error)")
+                }
+            }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = http["tokens"] { config.httpTokens = try tokens(entry) }
+        }
+    }
+
+    private func readLog(_ section: Entry, into config: inout BrokerConfiguration) {
+        var log: [String: Entry] = [:]
+        collecting { () throws(ConfigurationError) in log = try fields(of: section.value, path: section.path, section: "log") }
+        collecting { () throws(ConfigurationError) in
+            guard let entry = log["level"] else { return }
+            let level = try string(entry)
+            guard BrokerConfiguration.logLevels.contains(level) else {
+                let hint = Self.suggestion(for: level, among: BrokerConfiguration.logLevels).map {
+                    "did you mean '\($0)'? "
+                }
+                throw failure(
+                    .invalidValue, at: entry,
+                    "unknown log level '\(level)'; \(hint ?? "")use one of "
+                        + BrokerConfiguration.logLevels.joined(separator: ", "))
+            }
+            config.logLevel = level
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = log["bodies"] { config.logBodies = try bool(entry) }
+        }
+    }
+
+    private func readLimits(_ section: Entry, into config: inout BrokerConfiguration) {
+        var limits: [String: Entry] = [:]
+        collecting { () throws(ConfigurationError) in
+            limits = try fields(of: section.value, path: section.path, section: "limits")
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = limits["max_body_bytes"] {
+                config.limits.maxBodyBytes = try integer(entry, in: BrokerConfiguration.maxBodyBytesRange)
+            }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = limits["high_water_mark"] {
+                config.highWaterMark = Int32(try integer(entry, in: 1...Int(Int32.max)))
+            }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = limits["max_open_requests"] {
+                config.core.maxOpenRequests = try integer(entry, in: 1...Int.max)
+            }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = limits["retained_finished_requests"] {
+                config.core.retainedFinishedRequests = try integer(entry, in: 0...Int.max)
+            }
+        }
+    }
+
+    private func readHeartbeat(_ section: Entry, into config: inout BrokerConfiguration) {
+        var heartbeat: [String: Entry] = [:]
+        collecting { () throws(ConfigurationError) in
+            heartbeat = try fields(of: section.value, path: section.path, section: "heartbeat")
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = heartbeat["interval"] {
+                config.core.heartbeatInterval = try duration(entry, in: BrokerConfiguration.heartbeatIntervalRange)
+            }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = heartbeat["liveness"] { config.core.heartbeatLiveness = try integer(entry, in: 1...100) }
+        }
+    }
+
     // MARK: Departments
 
-    func departments(_ section: Entry?, template: DepartmentPolicy) throws(ConfigurationError) -> [DepartmentPolicy] {
-        guard let section else {
-            return CoreConfiguration.defaultDepartmentNames.map { name in
-                var policy = template
-                policy.name = name
-                policy.description = CoreConfiguration.defaultDepartmentDescriptions[name] ?? ""
-                return policy
-            }
-        }
-        if section.value.sequence != nil || (section.value.scalar != nil && !isNull(section.value)) {
-            throw failure(
-                .wrongType, at: section,
-                "expected a mapping of department names, not a list: write each department as 'name:' on its own line, "
-                    + "with its settings under it or {} for the defaults; got \(describe(section.value))")
-        }
-        let listed = try entries(of: section.value, path: section.path)
-        guard !listed.isEmpty else {
-            throw failure(
-                .invalidValue, at: section.keyNode, section.path,
-                "list at least one department, or leave 'departments' out to serve the default ones ("
-                    + CoreConfiguration.defaultDepartmentNames.joined(separator: ", ") + ")")
-        }
+    func departments(_ section: Entry?, template: DepartmentPolicy, defaults: [String: Entry]) -> [DepartmentPolicy] {
         var policies: [DepartmentPolicy] = []
-        for department in listed {
-            guard DepartmentName.isValid(department.key) else {
-                let lowered = department.key.lowercased().replacingOccurrences(of: " ", with: "-")
-                let hint = DepartmentName.isValid(lowered) ? " (e.g. '\(lowered)')" : ""
-                throw failure(
-                    .invalidValue, at: department.keyNode, department.path,
-                    "'\(department.key)' is not a valid department name: use lowercase a-z, 0-9, '.', '_' and '-', "
-                        + "start with a letter or digit, at most 64 bytes\(hint)")
+        var own: [String: [String: Entry]] = [:]
+        collecting { () throws(ConfigurationError) in
+            guard let section else {
+                policies = CoreConfiguration.defaultDepartmentNames.map { name in
+                    var policy = template
+                    policy.name = name
+                    policy.description = CoreConfiguration.defaultDepartmentDescriptions[name] ?? ""
+                    return policy
+                }
+                return
             }
-            if case .scalar = department.value, !isNull(department.value) {
-                let keys = BrokerConfiguration.departmentKeys
-                let hint =
-                    keys.contains(department.key)
-                    ? "; to set \(department.key) for every department, put it under 'defaults:'" : ""
+            if section.value.sequence != nil || (section.value.scalar != nil && !isNull(section.value)) {
                 throw failure(
-                    .wrongType, at: department.value, department.path,
-                    "department '\(department.key)' takes a mapping of settings (\(keys.joined(separator: ", "))) "
-                        + "or {} for the defaults, got \(describe(department.value))\(hint)")
+                    .wrongType, at: section,
+                    "expected a mapping of department names, not a list: write each department as 'name:' on its own "
+                        + "line, with its settings under it or {} for the defaults; got \(describe(section.value))")
             }
-            let settings = try fields(of: department.value, path: department.path, section: "departments.<name>")
-            var policy = try policy(settings, base: template)
-            policy.name = department.key
-            if let entry = settings["description"] { policy.description = try string(entry) }
-            policies.append(policy)
+            let listed = try entries(of: section.value, path: section.path)
+            guard !listed.isEmpty else {
+                throw failure(
+                    .invalidValue, at: section.keyNode, section.path,
+                    "list at least one department, or leave 'departments' out to serve the default ones ("
+                        + CoreConfiguration.defaultDepartmentNames.joined(separator: ", ") + ")")
+            }
+            for department in listed {
+                collecting { () throws(ConfigurationError) in
+                    let (policy, settings) = try self.department(department, template: template)
+                    policies.append(policy)
+                    own[policy.name] = settings
+                }
+            }
+        }
+        // An escalation may only send requests to a department that exists: point at the escalation that says so,
+        // the department's own or the one it takes from defaults.
+        let names = Set(policies.map(\.name))
+        for policy in policies {
+            guard case .transfer(let target) = policy.escalation, !names.contains(target) || target == policy.name
+            else { continue }
+            let message =
+                target == policy.name
+                ? "a department cannot escalate to itself"
+                : "escalation transfers to '\(target)', which is not a configured department; known: "
+                    + names.sorted().joined(separator: ", ")
+            if let entry = own[policy.name]?["escalation"] {
+                problems.note(failure(.invalidValue, at: entry, message))
+            } else if let entry = defaults["escalation"] {
+                problems.note(failure(
+                    .invalidValue, at: entry, "for department '\(policy.name)' (from defaults): \(message)"))
+            }
         }
         return policies
     }
 
-    /// `base` with what `fields` (of `defaults` or of one department) overrides.
-    func policy(_ fields: [String: Entry], base: DepartmentPolicy) throws(ConfigurationError) -> DepartmentPolicy {
-        var policy = base
-        if let entry = fields["max_attempts"] { policy.maxAttempts = try integer(entry, in: 1...100) }
-        if let entry = fields["offer_timeout"] { policy.offerTimeout = try duration(entry, in: nil) }
-        if let entry = fields["answer_targets"] {
-            policy.answerTargets = try answerTargets(entry, base: base.answerTargets)
+    /// One department's policy, and its own settings (where its mistakes are).
+    private func department(_ department: Entry, template: DepartmentPolicy) throws(ConfigurationError)
+        -> (DepartmentPolicy, [String: Entry])
+    {
+        guard DepartmentName.isValid(department.key) else {
+            let lowered = department.key.lowercased().replacingOccurrences(of: " ", with: "-")
+            let hint = DepartmentName.isValid(lowered) ? " (e.g. '\(lowered)')" : ""
+            throw failure(
+                .invalidValue, at: department.keyNode, department.path,
+                "'\(department.key)' is not a valid department name: use lowercase a-z, 0-9, '.', '_' and '-', "
+                    + "start with a letter or digit, at most 64 bytes\(hint)")
         }
-        try readServiceLevel(fields, into: &policy, base: base)
+        if case .scalar = department.value, !isNull(department.value) {
+            let keys = BrokerConfiguration.departmentKeys
+            let hint =
+                keys.contains(department.key)
+                ? "; to set \(department.key) for every department, put it under 'defaults:'" : ""
+            throw failure(
+                .wrongType, at: department.value, department.path,
+                "department '\(department.key)' takes a mapping of settings (\(keys.joined(separator: ", "))) "
+                    + "or {} for the defaults, got \(describe(department.value))\(hint)")
+        }
+        let settings = try fields(of: department.value, path: department.path, section: "departments.<name>")
+        var policy = policy(settings, base: template)
+        policy.name = department.key
+        collecting { () throws(ConfigurationError) in
+            if let entry = settings["description"] { policy.description = try string(entry) }
+        }
+        return (policy, settings)
+    }
+
+    /// `base` with what `fields` (of `defaults` or of one department) overrides; a key in error keeps `base`'s.
+    func policy(_ fields: [String: Entry], base: DepartmentPolicy) -> DepartmentPolicy {
+        var policy = base
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["max_attempts"] { policy.maxAttempts = try integer(entry, in: 1...100) }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["offer_timeout"] { policy.offerTimeout = try duration(entry, in: nil) }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = fields["answer_targets"] {
+                policy.answerTargets = try answerTargets(entry, base: base.answerTargets)
+            }
+        }
+        readServiceLevel(fields, into: &policy, base: base)
         return policy
     }
 
@@ -308,13 +425,15 @@ struct ConfigurationReader {
         case .mapping:
             var targets = base
             for target in try entries(of: entry.value, path: entry.path) {
-                guard let priority = Priority(rawValue: target.key) else {
-                    let hint = Self.suggestion(for: target.key, among: names).map { "did you mean '\($0)'? " } ?? ""
-                    throw failure(
-                        .unknownKey, at: target.keyNode, target.path,
-                        "unknown priority '\(target.key)'; \(hint)priorities are \(names.joined(separator: ", "))")
+                collecting { () throws(ConfigurationError) in
+                    guard let priority = Priority(rawValue: target.key) else {
+                        let hint = Self.suggestion(for: target.key, among: names).map { "did you mean '\($0)'? " } ?? ""
+                        throw failure(
+                            .unknownKey, at: target.keyNode, target.path,
+                            "unknown priority '\(target.key)'; \(hint)priorities are \(names.joined(separator: ", "))")
+                    }
+                    targets[priority] = try duration(target, in: nil)
                 }
-                targets[priority] = try duration(target, in: nil)
             }
             return targets
         default:
@@ -343,9 +462,10 @@ struct ConfigurationReader {
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             if let first = seen[key], let mark = first.mark {
                 let what = path == "departments" ? "department '\(key)' is" : "'\(key)' is"
-                throw failure(
+                problems.note(failure(
                     .duplicate, at: keyNode, keyPath,
-                    "\(what) given twice (first at line \(mark.line), column \(mark.column))")
+                    "\(what) given twice (first at line \(mark.line), column \(mark.column))"))
+                continue
             }
             seen[key] = keyNode
             result.append(Entry(key: key, keyNode: keyNode, value: value, path: keyPath))
@@ -353,15 +473,16 @@ struct ConfigurationReader {
         return result
     }
 
-    /// The pairs of a mapping by key, refusing keys `section` does not have.
+    /// The pairs of a mapping by key, without (and noting) the keys `section` does not have.
     func fields(of node: Node, path: String, section: String) throws(ConfigurationError) -> [String: Entry] {
         let allowed = BrokerConfiguration.configurationKeys.first { $0.section == section }?.keys ?? []
         var result: [String: Entry] = [:]
         for entry in try entries(of: node, path: path) {
             guard allowed.contains(entry.key) else {
-                throw failure(
+                problems.note(failure(
                     .unknownKey, at: entry.keyNode, entry.path,
-                    unknownKeyMessage(entry.key, in: path, section: section, allowed: allowed))
+                    unknownKeyMessage(entry.key, in: path, section: section, allowed: allowed)))
+                continue
             }
             result[entry.key] = entry
         }

@@ -31,6 +31,9 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var logBodies: Bool = false
     /// Messages queued per peer before the broker drops (ROUTER high-water mark).
     public var highWaterMark: Int32 = 10_000
+    /// How long a stop lets workers finish the requests they hold before the rest is handed back to the
+    /// ledger as queued. The systemd unit's TimeoutStopSec must stay longer.
+    public var drainTimeout: Duration = .seconds(20)
 
     public init() {}
 }

@@ -9,10 +9,11 @@ import ZeroMQ
 struct BrokerLoop {
     let router: Socket
     var core: BrokerCore
-    let limits: ProtocolLimits
+    /// Frame limits and whether bodies are logged (both replaced on SIGHUP).
+    var limits: ProtocolLimits
     let writer: LedgerWriter
     let logger: Logger
-    let logBodies: Bool
+    var logBodies: Bool
     var metrics = BrokerMetrics()
     var warningLimiter = RateLimiter(perSecond: 20)
     /// Changes of the current batch: one group, handed to the ledger writer in one go.
@@ -79,9 +80,28 @@ struct BrokerLoop {
         flushChanges()
     }
 
-    mutating func shutdown() {
-        perform(core.shutdown())
+    /// Stops intake: new submissions get 503, nothing new is offered; workers finish what they hold.
+    mutating func beginDrain(now: Timestamp) {
+        perform(core.beginDrain(now: now))
         flushChanges()
+    }
+
+    /// Hands what workers still hold back to the ledger as queued, and tells the workers to disconnect.
+    mutating func handBack(reason: String, now: Timestamp) -> Int {
+        let (actions, count) = core.handBack(reason: reason, now: now)
+        perform(actions)
+        flushChanges()
+        return count
+    }
+
+    /// A SIGHUP's configuration: principals, departments and policies, limits, and body logging.
+    mutating func apply(_ reload: Reconfiguration) {
+        limits = reload.limits
+        logBodies = reload.logBodies
+        // Frames over the new limit (plus headroom) make libzmq drop the connection: raise it with the limit.
+        try? router.setMaxMessageSize(Int64(reload.limits.maxBodyBytes) + 16 * 1024 * 1024)
+        perform(core.reconfigure(reload.core, now: Timestamp.now()))
+        apply(security: reload.security)
     }
 
     // MARK: Incoming

@@ -14,12 +14,20 @@ enum BrokerMessage: Sendable {
     case reply(Peer, AgentMessage)
     /// The ledger writer refused a question on the requester's behalf (for the metrics).
     case refused(kind: String, action: String)
-    /// SIGHUP: the security configuration to apply from now on.
-    case reconfigure(SecurityConfiguration)
+    /// SIGHUP: the configuration to apply from now on.
+    case reconfigure(Reconfiguration)
     /// A part the broker cannot run without failed (the ZAP handler): stop rather than run unprotected.
     case fatal(String)
     /// The ledger cannot be written: the broker must stop rather than promise what it cannot keep.
     case ledgerFailed(String)
+}
+
+/// What a reload changes on the broker thread.
+struct Reconfiguration: Sendable {
+    var security: SecurityConfiguration
+    var core: CoreConfiguration
+    var limits: ProtocolLimits
+    var logBodies: Bool
 }
 
 extension BrokerMessage {

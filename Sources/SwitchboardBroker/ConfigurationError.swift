@@ -245,3 +245,30 @@ extension ConfigurationError {
         return path.joined(separator: ".")
     }
 }
+
+// MARK: - Every problem of a file
+
+/// A configuration refused for all its problems at once (`switchboardd --check-config`, start-up, SIGHUP).
+public struct ConfigurationProblems: Error, Sendable, Equatable, CustomStringConvertible {
+    /// In the order of the file: by line, problems without a line last.
+    public let problems: [ConfigurationError]
+
+    public init(problems: [ConfigurationError]) {
+        self.problems = problems.enumerated().sorted { first, second in
+            let (a, b) = (first.element, second.element)
+            let lineA = a.line ?? Int.max, lineB = b.line ?? Int.max
+            if lineA != lineB { return lineA < lineB }
+            if (a.column ?? 0) != (b.column ?? 0) { return (a.column ?? 0) < (b.column ?? 0) }
+            return first.offset < second.offset
+        }.map(\.element)
+    }
+
+    /// One problem per line.
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// What checking a configuration found: the configuration as far as it could be read, and every problem.
+public struct ConfigurationReport: Sendable {
+    public var configuration: BrokerConfiguration
+    public var problems: [ConfigurationError]
+}

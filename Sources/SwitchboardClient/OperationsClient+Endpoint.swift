@@ -15,10 +15,12 @@ extension OperationsClient {
         case requeue(ticket: String)
         case cancel(ticket: String)
         case drain(worker: String)
+        /// Stops the daemon gracefully; `timeout` replaces its drain limit for this stop.
+        case drainDaemon(timeout: Duration?)
 
         public var method: String {
             switch self {
-            case .requeue, .cancel, .drain: "POST"
+            case .requeue, .cancel, .drain, .drainDaemon: "POST"
             default: "GET"
             }
         }
@@ -44,6 +46,8 @@ extension OperationsClient {
             case .requeue(let ticket): return api + "/requests/" + Self.segment(ticket) + "/requeue"
             case .cancel(let ticket): return api + "/requests/" + Self.segment(ticket) + "/cancel"
             case .drain(let worker): return api + "/workers/" + Self.segment(worker) + "/drain"
+            case .drainDaemon(let timeout):
+                return api + "/daemon/drain" + Self.query(timeout.map { [("timeout", DurationParser.format($0))] } ?? [])
             }
         }
 

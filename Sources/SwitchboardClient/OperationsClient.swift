@@ -105,6 +105,12 @@ public struct OperationsClient: Sendable {
         try await fetch(ActionResult.self, .drain(worker: worker))
     }
 
+    /// Stops the daemon gracefully, as SIGTERM does: intake closes, workers finish what they hold for up to
+    /// `timeout` (default: the daemon's `shutdown.drain_timeout`), the rest goes back to the ledger.
+    public func drainDaemon(timeout: Duration? = nil) async throws(OperationsClientError) -> ActionResult {
+        try await fetch(ActionResult.self, .drainDaemon(timeout: timeout))
+    }
+
     // MARK: Raw access
 
     /// The body of a successful (2xx) response to the endpoint, as the daemon sent it (for `--json` output);

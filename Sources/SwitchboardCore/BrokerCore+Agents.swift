@@ -21,9 +21,17 @@ extension BrokerCore {
             emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
             return takeActions()
         }
+        guard !draining else {
+            emit(.sendToAgent(agent, .error(
+                reference: requestID, status: .unavailable,
+                detail: errorDetail(.unavailable, "unavailable",
+                    "the broker is shutting down and takes no new requests; submit again once it is back",
+                    requestID: requestID))))
+            return takeActions()
+        }
         // Only the policy is read here: a copy of the whole department state would make the queue insert
         // below copy the queue (copy-on-write), an O(n) cost per submission.
-        guard let policy = departments[department]?.policy else {
+        guard takesRequests(department), let policy = departments[department]?.policy else {
             emit(.sendToAgent(agent, .error(
                 reference: requestID, status: .notFound,
                 detail: errorDetail(.notFound, "unknown-department",

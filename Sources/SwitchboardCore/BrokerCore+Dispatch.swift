@@ -4,6 +4,7 @@ extension BrokerCore {
     /// Offers queued requests of a department to its workers while both exist. A worker in `avoiding` (one
     /// that just failed a request) gets work only when no other worker has room.
     mutating func dispatch(department: String, avoiding: [UInt8]? = nil, now: Timestamp) {
+        guard !draining else { return }
         while let workerID = pickWorker(for: department, avoiding: avoiding) ?? pickWorker(for: department),
             let ticket = popFront(department: department)
         {
@@ -13,6 +14,7 @@ extension BrokerCore {
 
     /// Gives a worker with free credit the best requests among its departments.
     mutating func fill(workerID: [UInt8], now: Timestamp) {
+        guard !draining else { return }
         while let worker = workers[workerID], worker.usableCredit > 0 {
             var best: (department: String, entry: RequestQueue.Entry)?
             for department in worker.departments {

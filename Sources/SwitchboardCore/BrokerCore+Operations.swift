@@ -52,8 +52,12 @@ extension BrokerCore {
             summaries[name]?.oldestPendingSeconds = (now - entry.at).seconds
             summaries[name]?.oldestPendingTicket = entry.ticket
         }
+        // A department a reload removed is shown while it still has requests or workers.
+        let shown = summaries.values.filter { summary in
+            departments[summary.name]?.retired == false || summary.pending > 0 || summary.workers > 0
+        }
         return (
-            summaries.values.sorted { $0.name < $1.name },
+            shown.sorted { $0.name < $1.name },
             oldestByPriority.mapValues { $0.mapValues { (now - $0).seconds } }
         )
     }
@@ -218,7 +222,7 @@ extension BrokerCore {
                 .conflict, "changed", "ticket \(stored.ticket) changed while it was being requeued; look again and retry")),
                 takeActions())
         }
-        guard departments[stored.department] != nil else {
+        guard takesRequests(stored.department) else {
             return (.failure(ProtocolError(
                 .conflict, "unknown-department",
                 "ticket \(stored.ticket) belongs to department '\(stored.department)', which is no longer configured")),

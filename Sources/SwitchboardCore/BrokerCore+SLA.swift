@@ -152,7 +152,7 @@ extension BrokerCore {
             change.reason = "priority raised from \(request.priority.rawValue) to \(request.priority.raised.rawValue)"
             emit(.record(change))
         case .transfer(let target):
-            guard departments[target] != nil, target != request.department else { return }
+            guard takesRequests(target), target != request.department else { return }
             move(
                 ticket: ticket, to: target, reason: "escalated after an SLA breach", event: .requestEscalated,
                 cancelHolder: true, now: now

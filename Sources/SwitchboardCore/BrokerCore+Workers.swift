@@ -26,6 +26,7 @@ extension BrokerCore {
         }
         registrations += 1
         workers[peer.id]!.registration = registrations
+        workers[peer.id]!.timeout = configuration.workerTimeout
         timers.schedule(.workerExpiry(id: peer.id, registration: registrations), at: now + configuration.workerTimeout)
         var change = Change(type: .workerJoined, at: now)
         change.worker = name
@@ -146,7 +147,7 @@ extension BrokerCore {
             emit(.sendToWorker(peer, notYours("TRANSFER", ticket)))
             return finishWorkerMessage(peer, known: known)
         }
-        guard departments[target] != nil, target != request.department else {
+        guard takesRequests(target), target != request.department else {
             let message = target == request.department
                 ? "ticket \(ticket) is already in \(target)"
                 : "department '\(target)' is not known; known: " + departmentNames.joined(separator: ", ")

@@ -7,7 +7,7 @@ import SwitchboardSchema
 /// Every input is a method taking the current time; every method returns the actions to carry out, in
 /// order. Tests drive it with made-up timestamps; the broker thread drives it with the wall clock.
 public struct BrokerCore: Sendable {
-    public private(set) var configuration: CoreConfiguration
+    public internal(set) var configuration: CoreConfiguration
     var departments: [String: DepartmentState] = [:]
     var requests: [String: RequestRecord] = [:]
     /// Client request id → ticket, for idempotent submission.
@@ -24,6 +24,8 @@ public struct BrokerCore: Sendable {
     var registrations: UInt64 = 0
     public internal(set) var openRequests = 0
     var outbox: [CoreAction] = []
+    /// The broker is stopping: no new submissions, no new offers; workers finish what they hold.
+    public internal(set) var draining = false
 
     struct FinishedEntry: Sendable {
         let finishedAt: Timestamp
@@ -41,6 +43,9 @@ public struct BrokerCore: Sendable {
         /// The SLA policy of each priority, built once: every request pins one of these values, so 100,000
         /// open requests share a handful of policies' storage instead of holding a copy each.
         private(set) var slaPolicies: [Priority: SLAPolicy]
+        /// Removed from the configuration by a reload: it takes nothing new (submissions, transfers,
+        /// escalations), and its open requests are served until they finish.
+        var retired = false
 
         init(policy: DepartmentPolicy) {
             self.policy = policy
@@ -63,8 +68,11 @@ public struct BrokerCore: Sendable {
     /// When Core next needs ``tick(now:)`` (the broker thread polls until then at the latest).
     public var nextDeadline: Timestamp? { timers.nextDeadline }
 
-    /// Names of the configured departments, sorted.
-    public var departmentNames: [String] { departments.keys.sorted() }
+    /// Names of the configured departments, sorted (not those a reload removed).
+    public var departmentNames: [String] { departments.filter { !$0.value.retired }.keys.sorted() }
+
+    /// Whether a department takes new requests: configured, and not removed by a reload.
+    public func takesRequests(_ department: String) -> Bool { departments[department].map { !$0.retired } ?? false }
 
     /// Requests waiting in a department's queue (not offered to anyone).
     public func queuedCount(department: String) -> Int { departments[department]?.queue.count ?? 0 }
@@ -127,15 +135,6 @@ public struct BrokerCore: Sendable {
         return takeActions()
     }
 
-    /// Tells every worker the broker is leaving (on shutdown). Their requests stay as they are: a
-    /// durable ledger requeues them on the next start.
-    public mutating func shutdown() -> [CoreAction] {
-        for worker in workers.values {
-            emit(.sendToWorker(worker.peer, .disconnect))
-        }
-        return takeActions()
-    }
-
     private mutating func offerTimedOut(ticket: String, offer: UInt32, now: Timestamp) {
         guard let request = requests[ticket], request.state == .offered, request.queueGeneration == offer,
             let holder = request.holder
@@ -150,14 +149,14 @@ public struct BrokerCore: Sendable {
 
     private mutating func checkExpiry(workerID: [UInt8], registration: UInt64, now: Timestamp) {
         guard let worker = workers[workerID], worker.registration == registration else { return }
-        let expiresAt = worker.lastSeen + configuration.workerTimeout
+        let expiresAt = worker.lastSeen + worker.timeout
         if expiresAt > now {
             timers.schedule(.workerExpiry(id: workerID, registration: registration), at: expiresAt)
             return
         }
         removeWorker(
             id: workerID, event: .workerLost,
-            reason: "no heartbeat for \(configuration.workerTimeout)", now: now)
+            reason: "no heartbeat for \(worker.timeout)", now: now)
     }
 
     func policy(_ department: String) -> DepartmentPolicy {

@@ -16,6 +16,9 @@ struct WorkerRecord: Sendable {
     var lastAssigned: UInt64 = 0
     /// Which READY this record came from (see ``TimerQueue/Kind/workerExpiry(id:registration:)``).
     var registration: UInt64 = 0
+    /// Silence after which it is lost: interval × liveness when it registered, never shortened by a reload
+    /// (it heartbeats at the interval it was configured with).
+    var timeout: Duration = .zero
 
     var freeCredit: Int { credit - inFlight.count }
 

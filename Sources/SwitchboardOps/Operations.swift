@@ -29,8 +29,12 @@ final class Operations: Sendable {
         var breached = 0
     }
 
-    init(broker: Broker) {
+    /// Starts the daemon's graceful stop (`POST /api/v1/daemon/drain`); nil where there is no daemon to stop.
+    let stopDaemon: (@Sendable () async -> Void)?
+
+    init(broker: Broker, stopDaemon: (@Sendable () async -> Void)? = nil) {
         self.broker = broker
+        self.stopDaemon = stopDaemon
     }
 
     // MARK: Reads
@@ -159,6 +163,22 @@ final class Operations: Sendable {
         return ActionResult(
             action: .drain, worker: summary.id,
             message: "worker \(summary.name) (\(summary.id)) gets nothing new; it holds \(summary.tickets.count) request(s)")
+    }
+
+    /// Stops the daemon gracefully, as SIGTERM does; `timeout` replaces the drain limit for this stop.
+    func drainDaemon(timeout: Duration?) async throws -> ActionResult {
+        guard let stopDaemon else {
+            throw OpsError(.unavailable, "unavailable", "this server cannot stop its daemon")
+        }
+        if let timeout { broker.drainTimeout = timeout }
+        let limit = broker.drainTimeout
+        await stopDaemon()
+        var result = ActionResult(
+            action: .drainDaemon,
+            message: "switchboardd is stopping: intake is closed, workers have up to \(DurationParser.format(limit)) "
+                + "to finish what they hold, the rest goes back to the ledger")
+        result.drainTimeoutSeconds = limit.seconds
+        return result
     }
 
     // MARK: Helpers

@@ -78,6 +78,12 @@ enum OpsRoutes {
         api.post("workers/:worker/drain") { _, context in
             try await respond { json(try await operations.drain(worker: try parameter("worker", context))) }
         }
+        api.post("daemon/drain") { request, _ in
+            try await respond {
+                let timeout = try drainTimeoutQuery(request)
+                return json(try await operations.drainDaemon(timeout: timeout), status: .accepted)
+            }
+        }
     }
 
     // MARK: Bodies
@@ -143,6 +149,23 @@ enum OpsRoutes {
                     "query parameter 'limit' is '\(value)'; expected a number from 1 to \(RequestFilter.maxLimit)")
             }
             result = number
+        }
+        return result
+    }
+
+    /// `?timeout=30s`: the drain limit for this stop, 0 to 1 hour (absent: the configuration's).
+    static func drainTimeoutQuery(_ request: Request) throws -> Duration? {
+        var result: Duration?
+        for (name, value) in query(request) {
+            guard name == "timeout" else {
+                throw OpsError(.badRequest, "unknown-parameter", "unknown query parameter '\(name)'; known: timeout")
+            }
+            guard let duration = try? DurationParser.parse(value), duration >= .zero, duration <= .seconds(3600) else {
+                throw OpsError(
+                    .badRequest, "invalid-parameter",
+                    "query parameter 'timeout' is '\(value)'; expected a duration from 0s to 1h, such as 30s")
+            }
+            result = duration
         }
         return result
     }

@@ -13,14 +13,18 @@ public struct OpsServer: Service {
     /// The bearer tokens in force; `update(tokens:)` replaces them (SIGHUP).
     let tokens: TokenState
 
-    public init(broker: Broker, address: HTTPAddress, tokens: HTTPTokens = HTTPTokens(), logger: Logger) {
+    /// `stopDaemon` starts the daemon's graceful stop, as SIGTERM does (`switchboard drain-daemon`).
+    public init(
+        broker: Broker, address: HTTPAddress, tokens: HTTPTokens = HTTPTokens(), logger: Logger,
+        stopDaemon: (@Sendable () async -> Void)? = nil
+    ) {
         let tokenState = TokenState(tokens)
         self.tokens = tokenState
         let router = Router()
         router.addMiddleware { LogRequestsMiddleware(.debug) }
         router.addMiddleware { RequestGuardMiddleware(address: address) }
         router.addMiddleware { TokenMiddleware(state: tokenState) }
-        OpsRoutes.add(to: router, operations: Operations(broker: broker))
+        OpsRoutes.add(to: router, operations: Operations(broker: broker, stopDaemon: stopDaemon))
         var serverLogger = logger
         serverLogger[metadataKey: "surface"] = "http"
         self.address = address

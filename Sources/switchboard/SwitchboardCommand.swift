@@ -11,13 +11,13 @@ struct SwitchboardCommand: AsyncParsableCommand {
         discussion: """
             Agent and worker subcommands (ask, status, cancel, reply, serve) take --endpoint (default \
             tcp://127.0.0.1:5570, or $SWITCHBOARD_ENDPOINT); events takes the events endpoint (default \
-            tcp://127.0.0.1:5571). Ops subcommands (pending, workers, stats, dead-letters, requeue, drain, top) \
+            tcp://127.0.0.1:5571). Ops subcommands (pending, workers, stats, dead-letters, requeue, drain, drain-daemon, top) \
             use the daemon's HTTP surface: --http (default 127.0.0.1:8570, or $SWITCHBOARD_HTTP).
             Exit codes: 0 success, 1 the request failed or was refused, 3 timed out, 64 bad usage.
             """,
         subcommands: [
             Ask.self, Status.self, Cancel.self, Reply.self, Events.self, Serve.self, SLA.self,
-            Pending.self, Workers.self, Stats.self, DeadLetters.self, Requeue.self, Drain.self, Top.self,
+            Pending.self, Workers.self, Stats.self, DeadLetters.self, Requeue.self, Drain.self, DrainDaemon.self, Top.self,
             Keygen.self,
         ])
 }

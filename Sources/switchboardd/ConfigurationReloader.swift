@@ -4,16 +4,17 @@ import SwitchboardBroker
 import SwitchboardOps
 import UnixSignals
 
-/// SIGHUP re-reads the configuration file and applies what can change without a restart: principals and
-/// their permissions (new handshakes and every later command; a revoked key's connections are refused from
-/// their next message) and the HTTP bearer tokens. A file that does not read, or asks for what only a
-/// restart can change, is refused with the reasons logged, and the configuration in force stays.
+/// SIGHUP re-reads the configuration file and applies what can change without a restart (see
+/// ``Broker/reload(_:)``), the HTTP bearer tokens and the log level. A file with any problem is refused as a
+/// whole, every problem logged, and the configuration in force stays. Keys that need a restart are named in
+/// the log and take effect at the next start.
 struct ConfigurationReloader: Service {
     let path: String?
     /// The command line's overrides, applied to every reload as at start.
     let overrides: @Sendable (inout BrokerConfiguration) throws -> Void
     let broker: Broker
     let opsServer: OpsServer?
+    let logLevel: LogLevelSwitch
     let logger: Logger
 
     func run() async throws {
@@ -27,25 +28,58 @@ struct ConfigurationReloader: Service {
             logger.notice("SIGHUP: no configuration file to re-read (started without --config)")
             return
         }
+        var settings: BrokerConfiguration
         do {
-            var settings = try BrokerConfiguration.load(contentsOf: path)
+            settings = try BrokerConfiguration.read(contentsOf: path)
             try overrides(&settings)
-            // Endpoints and the HTTP address change only with a restart: judge the tokens against the running one.
-            settings.http = broker.configuration.http
-            settings.endpoint = broker.configuration.endpoint
-            settings.eventsEndpoint = broker.configuration.eventsEndpoint
-            let problems = settings.exposureProblems
-            guard problems.isEmpty else {
-                logger.error("SIGHUP: configuration refused; the one in force stays", metadata: ["problems": "\(problems.joined(separator: "; "))"])
-                return
-            }
-            try broker.reload(security: settings.security)
-            opsServer?.update(tokens: settings.httpTokens)
-            logger.notice(
-                "SIGHUP: configuration reloaded",
-                metadata: ["file": "\(path)", "principals": "\(settings.security.principals.count)"])
+        } catch let refused as ConfigurationProblems {
+            refuse(refused.problems.map(\.description))
+            return
         } catch {
-            logger.error("SIGHUP: configuration refused; the one in force stays", metadata: ["file": "\(path)", "error": "\(error)"])
+            refuse(["\(error)"])
+            return
+        }
+        // Endpoints and the HTTP address change only with a restart: judge the tokens against the running ones.
+        var exposure = settings
+        exposure.http = broker.configuration.http
+        exposure.endpoint = broker.configuration.endpoint
+        exposure.eventsEndpoint = broker.configuration.eventsEndpoint
+        exposure.security.serverKey = broker.configuration.security.serverKey
+        exposure.security.insecure = broker.configuration.security.insecure
+        let problems = exposure.exposureProblems
+        guard problems.isEmpty else {
+            refuse(problems)
+            return
+        }
+        let before = broker.configurationInForce
+        let waiting = broker.reload(settings)
+        opsServer?.update(tokens: settings.httpTokens)
+        if let level = Logger.Level(rawValue: settings.logLevel) { logLevel.current = level }
+
+        let oldNames = Set(before.core.departments.map(\.name)), newNames = Set(settings.core.departments.map(\.name))
+        var metadata: Logger.Metadata = [
+            "file": "\(path)",
+            "departments": "\(settings.core.departments.map(\.name).joined(separator: ","))",
+            "principals": "\(settings.security.principals.count)",
+            "log_level": "\(settings.logLevel)",
+        ]
+        let added = newNames.subtracting(oldNames).sorted(), removed = oldNames.subtracting(newNames).sorted()
+        if !added.isEmpty { metadata["added"] = "\(added.joined(separator: ","))" }
+        if !removed.isEmpty { metadata["removed"] = "\(removed.joined(separator: ","))" }
+        logger.notice("SIGHUP: configuration reloaded", metadata: metadata)
+        if !waiting.isEmpty {
+            logger.warning(
+                "SIGHUP: these keys changed but take effect only at the next restart",
+                metadata: ["keys": "\(waiting.joined(separator: ", "))"])
+        }
+    }
+
+    private func refuse(_ problems: [String]) {
+        logger.error(
+            "SIGHUP: configuration refused; the one in force stays",
+            metadata: ["file": "\(path ?? "")", "problems": "\(problems.count)"])
+        for problem in problems {
+            logger.error("SIGHUP: \(problem)")
         }
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardBroker
 import SwitchboardOps
+import SwitchboardSchema
 import SwitchboardStore
 
 /// `switchboardd`: the Switchboard daemon.
@@ -37,7 +38,9 @@ struct Switchboardd: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
-    @Flag(name: .customLong("check-config"), help: "Check the configuration, print it, and exit.")
+    @Flag(
+        name: .customLong("check-config"),
+        help: "Check the configuration file and exit: every problem is printed with its line; exit 78 if there is any.")
     var checkConfig = false
 
     /// The flags that override the file, as a function applied at start and at every reload.
@@ -63,37 +66,36 @@ struct Switchboardd: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        var settings: BrokerConfiguration
-        do {
-            settings = try config.map { try BrokerConfiguration.load(contentsOf: $0) } ?? BrokerConfiguration()
-        } catch {
-            printError("switchboardd: configuration refused: \(error)")
-            throw ExitCode(78)  // EX_CONFIG
-        }
+        let report = config.map { BrokerConfiguration.check(contentsOf: $0) }
+        var settings = report?.configuration ?? BrokerConfiguration()
         let overrides = commandLineOverrides
         try overrides(&settings)
-        let problems = settings.exposureProblems
+        var problems = ConfigurationProblems(problems: report?.problems ?? []).problems.map(\.description)
+        if problems.isEmpty {
+            // Whole-file judgements, once every key reads.
+            problems += settings.exposureProblems
+            if settings.endpoint == settings.eventsEndpoint {
+                problems.append("the request endpoint and the events endpoint must differ; both are \(settings.endpoint)")
+            }
+        }
         guard problems.isEmpty else {
             for problem in problems { printError("switchboardd: configuration refused: \(problem)") }
-            throw ExitCode(78)  // EX_CONFIG
-        }
-        if settings.endpoint == settings.eventsEndpoint {
-            printError("switchboardd: the request endpoint and the events endpoint must differ; both are \(settings.endpoint)")
+            let count = problems.count == 1 ? "1 problem" : "\(problems.count) problems"
+            printError("switchboardd: \(count) in \(config ?? "the command line"); nothing was started")
             throw ExitCode(78)  // EX_CONFIG
         }
         if checkConfig {
-            print("configuration OK: endpoint \(settings.endpoint), events \(settings.eventsEndpoint), "
-                + "http \(settings.http.map { "\($0)" } ?? "off"), "
-                + "departments \(settings.core.departments.map(\.name).joined(separator: ", "))")
+            print("configuration OK: \(config ?? "(no file: the defaults)")")
+            print("  endpoint \(settings.endpoint), events \(settings.eventsEndpoint), http \(settings.http.map { "\($0)" } ?? "off")")
+            print("  data_dir \(settings.dataDirectory), durability \(settings.durability.rawValue), log level \(settings.logLevel)")
+            print("  departments \(settings.core.departments.map(\.name).joined(separator: ", "))")
+            print("  CURVE \(settings.security.isEnabled ? "on, \(settings.security.principals.count) principal(s)" : "off")"
+                + ", drain timeout \(DurationParser.format(settings.drainTimeout))")
             return
         }
 
-        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let levelSwitch = LogLevelSwitch(Logger.Level(rawValue: settings.logLevel) ?? .info)
+        LoggingSystem.bootstrap { label in ReloadableLogHandler(label: label, levelSwitch: levelSwitch) }
         let logger = Logger(label: "switchboardd")
         if settings.logBodies {
             logger.warning("log.bodies is on: request bodies and rejection reasons will be written to the log; they may hold members' health information")
@@ -102,16 +104,24 @@ struct Switchboardd: AsyncParsableCommand {
         // ServiceGroup stops services in reverse order: the broker first (intake stops at once on SIGTERM),
         // while the HTTP surface stays up to report the drain (/readyz says not ready), then HTTP.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        let opsServer = settings.http.map { OpsServer(broker: broker, address: $0, tokens: settings.httpTokens, logger: logger) }
+        let stop = GracefulStop()
+        let opsServer = settings.http.map {
+            OpsServer(
+                broker: broker, address: $0, tokens: settings.httpTokens, logger: logger,
+                stopDaemon: { await stop.trigger() })
+        }
         if let opsServer { services.append(.init(service: opsServer)) }
         services.append(.init(
-            service: ConfigurationReloader(path: config, overrides: overrides, broker: broker, opsServer: opsServer, logger: logger)))
+            service: ConfigurationReloader(
+                path: config, overrides: overrides, broker: broker, opsServer: opsServer, logLevel: levelSwitch,
+                logger: logger)))
         services.append(.init(service: broker))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        stop.attach(group)
         do {
             try await group.run()
         } catch let error as LedgerError {

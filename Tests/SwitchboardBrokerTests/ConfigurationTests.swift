@@ -491,5 +491,8 @@ struct ConfigurationTests {
         #expect(error.column == column, "\(error)", sourceLocation: sourceLocation)
         #expect(error.keyPath == keyPath, "\(error)", sourceLocation: sourceLocation)
         #expect(error.message.contains(mentioning), "\(error)", sourceLocation: sourceLocation)
+        // One mistake is one problem: reading on after it must not report knock-on effects.
+        let problems = BrokerConfiguration.check(yaml: yaml, source: "test.yaml").problems
+        #expect(problems == [error], "\(problems)", sourceLocation: sourceLocation)
     }
 }

@@ -52,7 +52,7 @@ struct ServiceLevelConfigurationTests {
             mentioning: "between 0 and 100%")
         try tests.expectRefusal(
             "defaults:\n  calendar:\n    time_zone: Mars/Olympus\n    hours: {mon: \"09:00-17:00\"}\n", .invalidValue,
-            line: 3, column: 5, keyPath: "defaults.calendar", mentioning: "Mars/Olympus")
+            line: 3, column: 16, keyPath: "defaults.calendar.time_zone", mentioning: "Mars/Olympus")
         try tests.expectRefusal(
             "defaults:\n  calendar:\n    time_zone: UTC\n    hours: {mon: \"9 to 5\"}\n", .invalidValue,
             line: 4, column: 18, keyPath: "defaults.calendar.hours.mon", mentioning: "09:00-17:00")

@@ -283,12 +283,13 @@ struct LifecycleTests {
         #expect(try h.status(ticket).info.updates == 2)
     }
 
-    @Test("shutdown sends DISCONNECT to every worker")
+    @Test("handing back at shutdown sends DISCONNECT to every worker")
     func shutdownDisconnectsWorkers() {
         var h = Harness()
         _ = h.ready(.w1)
         _ = h.ready(.w2, ["billing"])
-        let actions = h.core.shutdown()
+        let (actions, handedBack) = h.core.handBack(reason: "stopping", now: h.clock.now)
+        #expect(handedBack == 0)
         #expect(actions.count == 2)
         #expect(Set(actions.compactMap { action -> Peer? in
             guard case let .sendToWorker(peer, .disconnect) = action else { return nil }

@@ -2,6 +2,8 @@
 public struct ActionResult: Codable, Sendable, Equatable {
     public enum Action: String, Codable, Sendable {
         case requeue, cancel, drain
+        /// The daemon stops gracefully (`switchboard drain-daemon`).
+        case drainDaemon = "drain-daemon"
     }
 
     public var action: Action
@@ -11,6 +13,8 @@ public struct ActionResult: Codable, Sendable, Equatable {
     public var state: RequestState?
     /// One sentence for people.
     public var message: String
+    /// drain-daemon: how long workers may finish what they hold, in seconds.
+    public var drainTimeoutSeconds: Double?
 
     public init(action: Action, ticket: String? = nil, worker: String? = nil, state: RequestState? = nil, message: String) {
         self.action = action
