@@ -55,7 +55,8 @@ public final class Broker: Service {
     /// are refused from their next message) and the drain limit. The endpoints, the HTTP address, the data
     /// directory, durability, retention, the high-water mark, and the key pair (and whether CURVE is on) are
     /// the start's until a restart.
-    public func reload(_ new: BrokerConfiguration) -> [String] {
+    /// Returns once the broker thread has applied it (at once if the broker is not running).
+    public func reload(_ new: BrokerConfiguration) async -> [String] {
         let start = configuration
         var waiting: [String] = []
         if new.endpoint != start.endpoint { waiting.append("endpoint") }
@@ -80,8 +81,12 @@ public final class Broker: Service {
         applied.security.insecure = start.security.insecure
         inForce.withLock { $0 = applied }
         security.replace(applied.security)
-        thread.mailbox.post(.reconfigure(Reconfiguration(
-            security: applied.security, core: applied.core, limits: applied.limits, logBodies: applied.logBodies)))
+        let reload = Reconfiguration(
+            security: applied.security, core: applied.core, limits: applied.limits, logBodies: applied.logBodies)
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resume = Once { continuation.resume() }
+            if !thread.mailbox.post(.reconfigure(reload, applied: resume.run)) { resume.run() }
+        }
         return waiting
     }
 
@@ -112,7 +117,11 @@ public final class Broker: Service {
         serving.withLock { $0 = false }
         thread.mailbox.close()
         for message in thread.mailbox.drain() {
-            if case .operate(let operation) = message { operation.fail(BrokerUnavailable()) }
+            switch message {
+            case .operate(let operation): operation.fail(BrokerUnavailable())
+            case .reconfigure(_, let applied): applied()
+            default: break
+            }
         }
     }
 
@@ -249,6 +258,8 @@ public final class Broker: Service {
                         switch message {
                         case .operate(let operation) where failure != nil:
                             operation.fail(BrokerUnavailable())
+                        case .reconfigure(_, let applied) where failure != nil:
+                            applied()
                         case _ where failure != nil:
                             break
                         case let .durable(group, commit):
@@ -260,8 +271,9 @@ public final class Broker: Service {
                             loop.send(to: peer, agent: reply)
                         case let .refused(kind, action):
                             loop.metrics.countRefusal(kind: kind, action: action)
-                        case .reconfigure(let reload):
+                        case let .reconfigure(reload, applied):
                             loop.apply(reload)
+                            applied()
                         case .ledgerFailed(let reason):
                             // The rest of this batch is answered (operations fail) before the thread leaves.
                             failure = LedgerFailure(reason: reason)
@@ -304,6 +316,21 @@ public final class Broker: Service {
                 if loop.timersDue(now: now) { loop.tick(now: now) }
             }
         }
+    }
+}
+
+/// A callback that runs at most once, however many paths lead to it.
+final class Once: Sendable {
+    private let body: Locked<(@Sendable () -> Void)?>
+
+    init(_ body: @escaping @Sendable () -> Void) { self.body = Locked(body) }
+
+    @Sendable func run() {
+        let body = self.body.withLock { body in
+            defer { body = nil }
+            return body
+        }
+        body?()
     }
 }
 

@@ -348,20 +348,30 @@ struct ConfigurationReader {
         // An escalation may only send requests to a department that exists: point at the escalation that says so,
         // the department's own or the one it takes from defaults.
         let names = Set(policies.map(\.name))
+        var inheriting: [String] = []
         for policy in policies {
             guard case .transfer(let target) = policy.escalation, !names.contains(target) || target == policy.name
             else { continue }
+            if let entry = own[policy.name]?["escalation"] {
+                let message =
+                    target == policy.name
+                    ? "a department cannot escalate to itself"
+                    : "escalation transfers to '\(target)', which is not a configured department; known: "
+                        + names.sorted().joined(separator: ", ")
+                problems.note(failure(.invalidValue, at: entry, message))
+            } else {
+                inheriting.append(policy.name)
+            }
+        }
+        // Once for the defaults, however many departments take them.
+        if let entry = defaults["escalation"], !inheriting.isEmpty, case .transfer(let target) = template.escalation {
             let message =
-                target == policy.name
-                ? "a department cannot escalate to itself"
+                names.contains(target)
+                ? "'\(target)' cannot escalate to itself; give it its own escalation"
                 : "escalation transfers to '\(target)', which is not a configured department; known: "
                     + names.sorted().joined(separator: ", ")
-            if let entry = own[policy.name]?["escalation"] {
-                problems.note(failure(.invalidValue, at: entry, message))
-            } else if let entry = defaults["escalation"] {
-                problems.note(failure(
-                    .invalidValue, at: entry, "for department '\(policy.name)' (from defaults): \(message)"))
-            }
+            problems.note(failure(
+                .invalidValue, at: entry, "\(message) (for \(inheriting.joined(separator: ", ")), which take it from defaults)"))
         }
         return policies
     }

@@ -14,8 +14,9 @@ enum BrokerMessage: Sendable {
     case reply(Peer, AgentMessage)
     /// The ledger writer refused a question on the requester's behalf (for the metrics).
     case refused(kind: String, action: String)
-    /// SIGHUP: the configuration to apply from now on.
-    case reconfigure(Reconfiguration)
+    /// SIGHUP: the configuration to apply from now on; `applied` is called once it is (or once the broker
+    /// thread has gone).
+    case reconfigure(Reconfiguration, applied: @Sendable () -> Void)
     /// A part the broker cannot run without failed (the ZAP handler): stop rather than run unprotected.
     case fatal(String)
     /// The ledger cannot be written: the broker must stop rather than promise what it cannot keep.

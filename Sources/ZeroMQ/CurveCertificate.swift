@@ -36,11 +36,22 @@ public struct CurveCertificate: Sendable, Equatable {
 
     /// Reads a certificate file. The error names the file and what is wrong.
     public static func load(contentsOf path: String) throws(CertificateError) -> CurveCertificate {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw CertificateError(path: path, reason: "cannot be read (\((error as NSError).localizedDescription))")
+        // The OS's reason (no such file, permission denied) is what an operator can act on.
+        guard let file = fopen(path, "r") else {
+            throw CertificateError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            bytes += buffer[..<count]
+            if count < buffer.count { break }
+            guard bytes.count <= 1 << 20 else { throw CertificateError(path: path, reason: "is too large to be a certificate") }
+        }
+        if ferror(file) != 0 { throw CertificateError(path: path, reason: "cannot be read: \(String(cString: strerror(errno)))") }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CertificateError(path: path, reason: "is not UTF-8 text; is it a certificate from switchboard keygen?")
         }
         return try parse(text, path: path)
     }

@@ -19,11 +19,11 @@ struct ConfigurationReloader: Service {
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            reload()
+            await reload()
         }
     }
 
-    func reload() {
+    func reload() async {
         guard let path else {
             logger.notice("SIGHUP: no configuration file to re-read (started without --config)")
             return
@@ -52,7 +52,7 @@ struct ConfigurationReloader: Service {
             return
         }
         let before = broker.configurationInForce
-        let waiting = broker.reload(settings)
+        let waiting = await broker.reload(settings)
         opsServer?.update(tokens: settings.httpTokens)
         if let level = Logger.Level(rawValue: settings.logLevel) { logLevel.current = level }
 

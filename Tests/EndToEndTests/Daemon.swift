@@ -24,6 +24,8 @@ final class Daemon: @unchecked Sendable {
     var dataDirectory: URL { directory.appendingPathComponent("var") }
     private let children = Locked([ChildProcess]())
     static let heartbeat = "200ms"
+    /// Short, so that a test that stops a daemon whose worker still holds a request is not kept waiting.
+    static let drainTimeout = "3s"
 
     /// Starts a daemon, runs `body` with it, and stops it and every process started through it,
     /// whether `body` succeeds or throws.
@@ -55,6 +57,7 @@ final class Daemon: @unchecked Sendable {
             heartbeat:
               interval: \(Daemon.heartbeat)
               liveness: 3
+            \(extraConfiguration.contains("shutdown:") ? "" : "shutdown:\n  drain_timeout: \(Daemon.drainTimeout)")
             \(extraConfiguration)
             \(keys?.configuration ?? "")
             """.write(to: configurationFile, atomically: true, encoding: .utf8)
