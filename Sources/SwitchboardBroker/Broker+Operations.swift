@@ -56,12 +56,12 @@ extension Broker {
 
     /// Everything the metrics and the stats read, at one moment.
     public func snapshot() async throws -> BrokerSnapshot {
-        let startedAt = self.startedAt
+        let startedAt = self.startedAt, reloads = self.reloads.withLock { $0 }
         return try await onBrokerThread { loop, now in
             let counts = loop.core.liveCounts(now: now)
             return BrokerSnapshot(
                 takenAt: now, startedAt: startedAt, metrics: loop.metrics, departments: counts.departments,
-                oldestPendingAges: counts.oldestAges, workers: loop.core.workerCount)
+                oldestPendingAges: counts.oldestAges, workers: loop.core.workerCount, reloads: reloads)
         }
     }
 
@@ -103,4 +103,6 @@ public struct BrokerSnapshot: Sendable {
     /// The oldest open request's age in seconds, by department and priority (only where something is open).
     public var oldestPendingAges: [String: [Priority: Double]]
     public var workers: Int
+    /// Configuration reloads since the start.
+    public var reloads = ReloadCounts()
 }

@@ -30,6 +30,17 @@ public final class Broker: Service {
     private let inForce: Locked<BrokerConfiguration>
     public var configurationInForce: BrokerConfiguration { inForce.withLock { $0 } }
 
+    /// Reloads (SIGHUP) applied and refused so far, and whether the last one was applied (for the metrics).
+    let reloads = Locked(ReloadCounts())
+
+    /// A reload the daemon refused (a file with problems): counted for the metrics.
+    public func noteReloadRefused() {
+        reloads.withLock {
+            $0.refused += 1
+            $0.lastSucceeded = false
+        }
+    }
+
     /// After the drain, how long a stop waits for the ledger to confirm what is already promised.
     static let ledgerTimeout: Duration = .seconds(5)
 
@@ -80,6 +91,10 @@ public final class Broker: Service {
         applied.security.serverKey = start.security.serverKey
         applied.security.insecure = start.security.insecure
         inForce.withLock { $0 = applied }
+        reloads.withLock {
+            $0.applied += 1
+            $0.lastSucceeded = true
+        }
         security.replace(applied.security)
         let reload = Reconfiguration(
             security: applied.security, core: applied.core, limits: applied.limits, logBodies: applied.logBodies)
@@ -317,6 +332,14 @@ public final class Broker: Service {
             }
         }
     }
+}
+
+/// Reloads of the configuration since the start.
+public struct ReloadCounts: Sendable {
+    public var applied: UInt64 = 0
+    public var refused: UInt64 = 0
+    /// Whether the last reload was applied (true when there has been none).
+    public var lastSucceeded = true
 }
 
 /// A callback that runs at most once, however many paths lead to it.

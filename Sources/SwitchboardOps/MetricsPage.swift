@@ -82,6 +82,15 @@ enum MetricsPage {
         out.family("switchboard_messages_dropped_total", .counter, "Messages dropped because a peer's queue was full.")
         out.sample("switchboard_messages_dropped_total", metrics.messagesDropped)
 
+        out.family(
+            "switchboard_config_reloads_total", .counter,
+            "Configuration reloads (SIGHUP) since the start: applied, or refused for problems in the file.")
+        out.sample("switchboard_config_reloads_total", ["outcome": "applied"], snapshot.reloads.applied)
+        out.sample("switchboard_config_reloads_total", ["outcome": "refused"], snapshot.reloads.refused)
+        out.family(
+            "switchboard_config_last_reload_successful", .gauge,
+            "1 if the last reload was applied (or there was none), 0 if it was refused: the file on disk is not the one in force.")
+        out.sample("switchboard_config_last_reload_successful", snapshot.reloads.lastSucceeded ? 1.0 : 0.0)
         out.family("switchboard_uptime_seconds", .gauge, "Seconds since the broker started serving.")
         out.sample("switchboard_uptime_seconds", (snapshot.takenAt - snapshot.startedAt).seconds)
         out.family("switchboard_build_info", .gauge, "Always 1; the version is a label.")

@@ -75,6 +75,7 @@ struct ConfigurationReloader: Service {
     }
 
     private func refuse(_ problems: [String]) {
+        broker.noteReloadRefused()
         logger.error(
             "SIGHUP: configuration refused; the one in force stays",
             metadata: ["file": "\(path ?? "")", "problems": "\(problems.count)"])

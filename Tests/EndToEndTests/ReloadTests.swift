@@ -85,6 +85,10 @@ struct ReloadTests {
                 try await OutputWatch.wait(for: "departments.claims.answer_targets.normal", in: stderr)
                 let log = daemon.process.stderr
                 #expect(log.contains("switchboard.yaml:") && log.contains("defaults.escalation"), "\(log.suffix(3000))")
+                let metrics = try await HTTPProbe.get(daemon.httpBase + "/metrics").text
+                #expect(metrics.contains("switchboard_config_reloads_total{outcome=\"applied\"} 1"), "\(metrics)")
+                #expect(metrics.contains("switchboard_config_reloads_total{outcome=\"refused\"} 1"))
+                #expect(metrics.contains("switchboard_config_last_reload_successful 0"))
                 // The configuration in force stays: dental still takes requests.
                 #expect(try await probe.submit(department: "dental", body: Array("tooth 2".utf8)).status == .acceptedNoWorker)
             }
