@@ -209,6 +209,11 @@ public final class Broker: Service {
         // The broker thread is gone: the ops surface is told at once, not after the writer's last commit.
         failPendingOperations()
         try await writer.stop()
+        do {
+            try ledger.checkpoint()
+        } catch {
+            logger.warning("the ledger's write-ahead log was not folded into its file at the stop; it will be at the next start", metadata: ["error": "\(error)"])
+        }
         if configuration.security.isEnabled { await zap.stop() }
         try outcome.get()
         logger.info("switchboardd stopped")

@@ -131,7 +131,7 @@ extension BrokerCore {
         if let holder = request.holder { workers[holder.id]?.inFlight.remove(ticket) }
         // Its queue entry goes stale; the queue must stop counting it (cancel, or a late answer from an
         // earlier holder while the request waits to be offered again).
-        if request.state == .queued { departments[request.department]!.queue.forget() }
+        if request.state == .queued { departments[request.department]?.queue.forget() }
         request.state = state
         request.reason = reason
         request.updatedAt = now

@@ -94,6 +94,17 @@ public final class Ledger: Sendable {
         self.lock = nil
     }
 
+    /// Moves everything committed from the write-ahead log into the database file and empties the log, so that
+    /// the file alone holds the ledger (a copy of it after a clean stop is complete). Fails while a reader is
+    /// in the middle of a read; the log is then left as it is, which loses nothing.
+    public func checkpoint() throws {
+        do {
+            try writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch let error as DatabaseError {
+            throw LedgerError.database(path, error)
+        }
+    }
+
     /// Closes the database and releases the lock. Later calls throw. Idempotent.
     public func close() throws {
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardClient
+import SwitchboardSchema
 
 /// `switchboard`: the command line for agents, department workers and operators.
 @main
@@ -15,6 +16,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
             use the daemon's HTTP surface: --http (default 127.0.0.1:8570, or $SWITCHBOARD_HTTP).
             Exit codes: 0 success, 1 the request failed or was refused, 3 timed out, 64 bad usage.
             """,
+        version: SwitchboardVersion.current,
         subcommands: [
             Ask.self, Status.self, Cancel.self, Reply.self, Events.self, Serve.self, SLA.self,
             Pending.self, Workers.self, Stats.self, DeadLetters.self, Requeue.self, Drain.self, DrainDaemon.self, Top.self,

@@ -18,7 +18,8 @@ struct Switchboardd: AsyncParsableCommand {
             tcp://127.0.0.1:5571, serves health, metrics, the JSON API and the dashboard on \
             http://127.0.0.1:8570, and knows the departments claims, eligibility, pharmacy, billing and \
             provider-relations. deploy/switchboard.yaml documents every configuration key.
-            """)
+            """,
+        version: SwitchboardVersion.current)
 
     @Option(name: .shortAndLong, help: "YAML configuration file.")
     var config: String?

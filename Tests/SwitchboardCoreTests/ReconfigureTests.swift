@@ -85,3 +85,22 @@ struct ReconfigureTests {
         #expect(h.advance(by: .seconds(4)).records(.workerLost).map(\.worker) == ["w1"])
     }
 }
+
+extension ReconfigureTests {
+    @Test("a restart dead-letters open requests of a department no longer configured, whatever their state")
+    func restartAfterRemoval() {
+        var h = Harness()
+        let recovered = [RequestState.queued, .accepted, .waitingOnAgent].enumerated().map { index, state in
+            RecoveredRequest(
+                ticket: "T-20260101-00000\(index + 1)", requestID: "r\(index)", department: "dental", priority: .normal,
+                state: state, attempts: state == .queued ? 0 : 1, body: bytes("q\(index)"), submittedAt: h.now,
+                updatedAt: h.now, deadline: h.now + .seconds(3600))
+        }
+        let actions = h.core.restore(open: recovered, finished: [], lastTicket: nil, now: h.now)
+        let deadLettered = actions.records(.requestDeadLettered)
+        #expect(deadLettered.map(\.ticket) == recovered.map(\.ticket))
+        #expect(deadLettered.allSatisfy { $0.reason?.contains("no longer configured") == true })
+        #expect(recovered.allSatisfy { h.core.state(of: $0.ticket) == .deadLettered })
+        #expect(h.core.openRequests == 0)
+    }
+}
