@@ -46,12 +46,15 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Installs the release binaries, the systemd unit (paths filled in), the example configuration (an existing one
-# is kept) and the schemas. PREFIX=/usr/local by default; DESTDIR for packaging.
+# Installs the release binaries (the Swift runtime linked in: the server needs only libzmq5 and libsqlite3),
+# the systemd unit (paths filled in), the example configuration (an existing one is kept), the schemas and the
+# guides. PREFIX=/usr/local by default; DESTDIR for packaging. Installing for real (no DESTDIR, as root) also
+# creates the `switchboard` system user the unit runs as, and lets its group read the configuration.
 SYSCONFDIR ?= /etc
+RELEASE_FLAGS ?= -c release --static-swift-stdlib
 install: deps
-	$(SWIFT) build -c release --product switchboardd
-	$(SWIFT) build -c release --product switchboard
+	$(SWIFT) build $(RELEASE_FLAGS) --product switchboardd
+	$(SWIFT) build $(RELEASE_FLAGS) --product switchboard
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(SYSCONFDIR)/switchboard \
 		$(DESTDIR)$(PREFIX)/share/switchboard
 	install -m 755 .build/release/switchboardd .build/release/switchboard $(DESTDIR)$(PREFIX)/bin/
@@ -59,7 +62,12 @@ install: deps
 		deploy/switchboardd.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/switchboardd.service
 	[ -e $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.yaml ] || \
 		install -m 640 deploy/switchboard.yaml $(DESTDIR)$(SYSCONFDIR)/switchboard/switchboard.yaml
-	cp -R schemas README.md $(DESTDIR)$(PREFIX)/share/switchboard/
+	cp -R schemas README.md deploy/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/switchboard/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then \
+		id switchboard >/dev/null 2>&1 || { echo "creating the switchboard system user"; \
+			useradd --system --no-create-home --home-dir /var/lib/switchboard --shell /usr/sbin/nologin switchboard; }; \
+		chgrp switchboard $(SYSCONFDIR)/switchboard/switchboard.yaml; \
+	fi
 
 clean:
 	rm -rf .build var

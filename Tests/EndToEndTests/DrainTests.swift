@@ -64,6 +64,11 @@ struct DrainTests {
             }
             #expect(requeued.reason?.contains("drain limit") == true)
 
+            // A clean stop folds the write-ahead log into the file: a copy of the file alone is the whole ledger.
+            let wal = daemon.dataDirectory.appendingPathComponent("switchboard.sqlite-wal").path
+            let walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            #expect(walSize == 0, "the write-ahead log still holds \(walSize) bytes after a clean stop")
+
             let ledger = try Ledger(directory: daemon.dataDirectory.path, durability: .os)
             let stored = try #require(try ledger.request(ticket: held.ticket))
             #expect(stored.state == .queued)
