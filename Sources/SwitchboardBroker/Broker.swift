@@ -68,28 +68,7 @@ public final class Broker: Service {
     /// the start's until a restart.
     /// Returns once the broker thread has applied it (at once if the broker is not running).
     public func reload(_ new: BrokerConfiguration) async -> [String] {
-        let start = configuration
-        var waiting: [String] = []
-        if new.endpoint != start.endpoint { waiting.append("endpoint") }
-        if new.eventsEndpoint != start.eventsEndpoint { waiting.append("events") }
-        if new.http != start.http { waiting.append("http.listen") }
-        if new.dataDirectory != start.dataDirectory { waiting.append("data_dir") }
-        if new.durability != start.durability { waiting.append("durability") }
-        if new.core.retention != start.core.retention { waiting.append("retention") }
-        if new.highWaterMark != start.highWaterMark { waiting.append("limits.high_water_mark") }
-        if new.security.serverKey != start.security.serverKey { waiting.append("security.key") }
-        if new.security.insecure != start.security.insecure { waiting.append("security.insecure") }
-
-        var applied = new
-        applied.endpoint = start.endpoint
-        applied.eventsEndpoint = start.eventsEndpoint
-        applied.http = start.http
-        applied.dataDirectory = start.dataDirectory
-        applied.durability = start.durability
-        applied.core.retention = start.core.retention
-        applied.highWaterMark = start.highWaterMark
-        applied.security.serverKey = start.security.serverKey
-        applied.security.insecure = start.security.insecure
+        let (applied, waiting) = reloadable(new)
         inForce.withLock { $0 = applied }
         reloads.withLock {
             $0.applied += 1
@@ -103,6 +82,27 @@ public final class Broker: Service {
             if !thread.mailbox.post(.reconfigure(reload, applied: resume.run)) { resume.run() }
         }
         return waiting
+    }
+
+    /// What a reload of `new` would put in force: `new` with the start's values of the keys that change only
+    /// with a restart, and the names of those keys that `new` changes.
+    public func reloadable(_ new: BrokerConfiguration) -> (applied: BrokerConfiguration, waitingForRestart: [String]) {
+        var applied = new
+        var waiting: [String] = []
+        func keep<T: Equatable>(_ name: String, _ key: WritableKeyPath<BrokerConfiguration, T>) {
+            if applied[keyPath: key] != configuration[keyPath: key] { waiting.append(name) }
+            applied[keyPath: key] = configuration[keyPath: key]
+        }
+        keep("endpoint", \.endpoint)
+        keep("events", \.eventsEndpoint)
+        keep("http.listen", \.http)
+        keep("data_dir", \.dataDirectory)
+        keep("durability", \.durability)
+        keep("retention", \.core.retention)
+        keep("limits.high_water_mark", \.highWaterMark)
+        keep("security.key", \.security.serverKey)
+        keep("security.insecure", \.security.insecure)
+        return (applied, waiting)
     }
 
     /// Returns once the endpoints are bound (true) or start-up failed (false).

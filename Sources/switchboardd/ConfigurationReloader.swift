@@ -39,14 +39,8 @@ struct ConfigurationReloader: Service {
             refuse(["\(error)"])
             return
         }
-        // Endpoints and the HTTP address change only with a restart: judge the tokens against the running ones.
-        var exposure = settings
-        exposure.http = broker.configuration.http
-        exposure.endpoint = broker.configuration.endpoint
-        exposure.eventsEndpoint = broker.configuration.eventsEndpoint
-        exposure.security.serverKey = broker.configuration.security.serverKey
-        exposure.security.insecure = broker.configuration.security.insecure
-        let problems = exposure.exposureProblems
+        // Endpoints, the HTTP address and the key change only with a restart: judge what would be in force.
+        let problems = broker.reloadable(settings).applied.exposureProblems
         guard problems.isEmpty else {
             refuse(problems)
             return
