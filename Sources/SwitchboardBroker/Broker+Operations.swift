@@ -51,7 +51,9 @@ extension Broker {
 
     /// A request as Core holds it now (nil if it left memory: ask the ledger).
     public func liveRequest(ticket: String) async throws -> (status: RequestStatus, sla: SLALevel)? {
-        try await onBrokerThread { loop, now in loop.core.requestStatus(ticket: ticket, now: now) }
+        // A ticket this broker could not have issued is not held (the ledger has no such ticket either).
+        guard let ticket = Ticket(ticket) else { return nil }
+        return try await onBrokerThread { loop, now in loop.core.requestStatus(ticket: ticket, now: now) }
     }
 
     /// Everything the metrics and the stats read, at one moment.
@@ -75,8 +77,11 @@ extension Broker {
     }
 
     /// Cancels an open request as an operator.
-    public func cancel(ticket: String) async throws -> Result<RequestState, ProtocolError> {
-        try await actOnBrokerThread { loop, now in
+    public func cancel(ticket text: String) async throws -> Result<RequestState, ProtocolError> {
+        guard let ticket = Ticket(text) else {
+            return .failure(ProtocolError(.notFound, "unknown-ticket", "ticket \(text) is not open"))
+        }
+        return try await actOnBrokerThread { loop, now in
             let (result, actions) = loop.core.cancel(byOperator: ticket, now: now)
             loop.perform(actions)
             return result

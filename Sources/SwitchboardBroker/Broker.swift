@@ -242,99 +242,21 @@ public final class Broker: Service {
             }
             try router.bind(configuration.endpoint)
 
-            var loop = BrokerLoop(
-                router: router, core: BrokerCore(configuration: configuration.core, now: Timestamp.now()),
-                configuration: configuration, writer: writer, logger: logger)
-            loop.zapNonce = zapNonce
-            defer { loop.failDurabilityWaiters() }
+            // Built in place: a second copy of the loop would make the first change copy Core's storage.
+            var runLoop = BrokerRunLoop(
+                loop: BrokerLoop(
+                    router: router, core: BrokerCore(configuration: configuration.core, now: Timestamp.now()),
+                    configuration: configuration, writer: writer, logger: logger),
+                mailbox: mailbox, drainLimit: drainLimit, logger: logger)
+            defer { runLoop.loop.failDurabilityWaiters() }
+            runLoop.loop.zapNonce = zapNonce
             if let loaded = recovery.withLock({ box in defer { box = nil }; return box }) {
-                loop.perform(loaded.restore(into: &loop.core, now: Timestamp.now()))
+                runLoop.loop.perform(loaded.restore(into: &runLoop.loop.core, now: Timestamp.now()))
             }
-            loop.flushChanges()
+            runLoop.loop.flushChanges()
             MemoryRelease.releaseFreedMemory()
             ready()
-
-            var poller = Poller()
-            poller.add(router)
-            poller.add(fileDescriptor: mailbox.fileDescriptor)
-            var moreWaiting = false
-            // A stop drains first (intake closed, workers finish what they hold), then hands back what is still
-            // held, then waits for the ledger to confirm what was promised.
-            var drainingSince: Timestamp?
-            var handedBackAt: Timestamp?
-            while true {
-                var timeout = moreWaiting ? 0 : loop.pollTimeout(now: Timestamp.now())
-                if let since = drainingSince, handedBackAt == nil {
-                    let left = (since + drainLimit()).rawValue - Timestamp.now().rawValue
-                    timeout = min(timeout, Int(max(0, left)))
-                }
-                let readable = try poller.poll(timeoutMilliseconds: timeout)
-                // One batch per turn, so that under a flood timers and the mailbox still get their turn. While
-                // draining, messages are still read (workers' answers); once handed back, nothing is.
-                moreWaiting = try handedBackAt == nil && readable[0] && loop.readMessages() == BrokerLoop.batchSize
-                if readable[1] {
-                    var failure: LedgerFailure?
-                    for message in mailbox.drain() {
-                        switch message {
-                        case .operate(let operation) where failure != nil:
-                            operation.fail(BrokerUnavailable())
-                        case .reconfigure(_, let applied) where failure != nil:
-                            applied()
-                        case _ where failure != nil:
-                            break
-                        case let .durable(group, commit):
-                            loop.metrics.observeCommit(seconds: commit.seconds, changes: commit.changes)
-                            loop.durable(through: group)
-                        case .operate(let operation):
-                            operation.run(&loop, Timestamp.now())
-                        case let .reply(peer, reply):
-                            loop.send(to: peer, agent: reply)
-                        case let .refused(kind, action):
-                            loop.metrics.countRefusal(kind: kind, action: action)
-                        case let .reconfigure(reload, applied):
-                            loop.apply(reload)
-                            applied()
-                        case .ledgerFailed(let reason):
-                            // The rest of this batch is answered (operations fail) before the thread leaves.
-                            failure = LedgerFailure(reason: reason)
-                        case .fatal(let reason):
-                            logger.critical("stopping: \(reason)")
-                            failure = LedgerFailure(reason: reason)
-                        case .stop where drainingSince == nil:
-                            let now = Timestamp.now()
-                            drainingSince = now
-                            loop.beginDrain(now: now)
-                            logger.notice(
-                                "stopping: intake closed; workers may finish what they hold",
-                                metadata: [
-                                    "held": "\(loop.core.heldByWorkers)", "drain_timeout": "\(drainLimit())",
-                                ])
-                        case .stop:
-                            break
-                        }
-                    }
-                    if let failure { throw failure }
-                }
-                if let since = drainingSince {
-                    let now = Timestamp.now()
-                    let held = loop.core.heldByWorkers
-                    if handedBackAt == nil, held == 0 || now - since >= drainLimit() {
-                        let reason = "the broker stopped before its worker finished (drain limit \(drainLimit()))"
-                        let count = loop.handBack(reason: reason, now: now)
-                        handedBackAt = now
-                        logger.notice(
-                            "stopping: drained; workers told to disconnect",
-                            metadata: ["handed_back": "\(count)", "drained_in": "\(now - since)"])
-                    }
-                    if let at = handedBackAt {
-                        // Leave once everything promised is delivered, or the ledger has had its time.
-                        if loop.heldCount == 0 || now - at > Broker.ledgerTimeout { return }
-                        continue
-                    }
-                }
-                let now = Timestamp.now()
-                if loop.timersDue(now: now) { loop.tick(now: now) }
-            }
+            try runLoop.run()
         }
     }
 }
@@ -366,18 +288,5 @@ final class Once: Sendable {
 public struct LedgerFailure: Error, CustomStringConvertible {
     public let reason: String
     public var description: String { "the ledger cannot be written: \(reason)" }
-}
-
-extension BrokerLoop {
-    /// Milliseconds until Core's next timer, at most a second.
-    func pollTimeout(now: Timestamp) -> Int {
-        guard let deadline = core.nextDeadline else { return 1000 }
-        return Int(max(0, min(1000, deadline.rawValue - now.rawValue)))
-    }
-
-    func timersDue(now: Timestamp) -> Bool {
-        guard let deadline = core.nextDeadline else { return false }
-        return deadline <= now
-    }
 }
 

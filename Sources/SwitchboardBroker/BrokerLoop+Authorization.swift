@@ -56,30 +56,32 @@ extension BrokerLoop {
     /// An agent's command on a ticket Core holds: only its submitter (or ops) may. A ticket Core does not hold
     /// is checked by the ledger writer, which holds the submitter. Sends the refusal; false when refused.
     mutating func agentMay(
-        _ action: String, _ ticket: String, from peer: Peer, _ allowed: (Principal, String?) -> Bool
+        _ action: String, _ ticket: Ticket, from peer: Peer, _ allowed: (Principal, String?) -> Bool
     ) -> Bool {
         guard currentPrincipal != nil, let owner = core.owner(of: ticket) else { return true }
-        guard let refusal = authorize(action, ticket: ticket, department: core.department(of: ticket), { allowed($0, owner) })
+        guard let refusal = authorize(action, ticket: ticket.text, department: core.department(of: ticket), { allowed($0, owner) })
         else { return true }
-        send(to: peer, agent: .error(reference: ticket, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal, ticket: ticket))))
+        send(to: peer, agent: .error(
+            reference: ticket.text, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal, ticket: ticket.text))))
         return false
     }
 
     /// A worker's command on a ticket: only a bot serving the ticket's department may (Core then checks
     /// that this worker holds it). Sends the refusal; false when refused.
-    mutating func workerMay(_ action: String, _ ticket: String, from peer: Peer) -> Bool {
+    /// `ticket` is nil for a ticket this broker could not have issued (`text` as the worker sent it).
+    mutating func workerMay(_ action: String, _ ticket: Ticket?, _ text: String, from peer: Peer) -> Bool {
         guard currentPrincipal != nil else { return true }
-        let department = core.department(of: ticket)
-        guard let refusal = authorize(action, ticket: ticket, department: department, { principal in
+        let department = ticket.flatMap { core.department(of: $0) }
+        guard let refusal = authorize(action, ticket: text, department: department, { principal in
             department.map(principal.mayServe) ?? (principal.kind == .bot)
         }) else { return true }
-        send(to: peer, worker: .error(reference: ticket, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal, ticket: ticket))))
+        send(to: peer, worker: .error(reference: text, status: refusal.status, detail: JSONCoding.encode(ErrorDetail(refusal, ticket: text))))
         return false
     }
 
     /// A message from a connection whose principal is no longer configured (revoked by a reload): refused
     /// with 401, audited and counted; Majordomo peers, which have no error reply, are dropped.
-    mutating func refuseUnknownPrincipal(identity: [UInt8], frames: ArraySlice<[UInt8]>, now: Timestamp) {
+    mutating func refuseUnknownPrincipal(identity: PeerID, frames: Slice<Frames>, now: Timestamp) {
         let principal = keyByIdentity[identity].flatMap { Z85.encode($0) } ?? "(unknown key)"
         audits.append(AuditRecord(
             at: now, principal: principal, kind: "unknown", action: "connect", outcome: .refused,
@@ -93,8 +95,8 @@ extension BrokerLoop {
 
     /// An answer, update or question pushed to a routing id goes only to the ticket's submitter (or ops): a
     /// routing id another principal took over after the submitter left gets nothing.
-    func mayReceivePush(_ message: AgentMessage, at peer: Peer) -> Bool {
-        let ticket: String
+    func mayReceivePush(_ message: AgentReply, at peer: Peer) -> Bool {
+        let ticket: Ticket
         switch message {
         case .answer(let id, _), .update(let id, _), .question(let id, _): ticket = id
         default: return true

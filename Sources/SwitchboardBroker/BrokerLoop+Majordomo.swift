@@ -8,7 +8,7 @@ import SwitchboardSchema
 /// an MDP worker is a worker of one department with credit 1 that never says ACCEPT (taking a REQUEST is
 /// accepting it).
 extension BrokerLoop {
-    mutating func handleMajordomo(identity: [UInt8], frames: ArraySlice<[UInt8]>, now: Timestamp) {
+    mutating func handleMajordomo(identity: PeerID, frames: Slice<Frames>, now: Timestamp) {
         let decoded: (message: MajordomoInbound, dialect: MajordomoDialect, isWorker: Bool)
         do {
             decoded = try Majordomo.decode(frames, limits: limits)
@@ -61,12 +61,15 @@ extension BrokerLoop {
             let info = ReadyInfo(departments: [service], credit: 1, name: "mdp-\(peer)")
             perform(core.ready(from: peer, info: info, now: now))
         case let .partial(address, body):
-            let ticket = String(decoding: address, as: UTF8.self)
-            guard workerMay("update", ticket, from: peer) else { return }
+            let ticket = Ticket(text: address)
+            guard workerMay("update", ticket, String(decoding: address, as: UTF8.self), from: peer) else { return }
+            // An address this broker never gave out is no ticket of its: dropped, as Majordomo has no error.
+            guard let ticket else { return perform(core.heartbeat(from: peer, now: now)) }
             perform(core.update(from: peer, ticket: ticket, body: body, now: now))
         case let .final(address, body):
-            let ticket = String(decoding: address, as: UTF8.self)
-            guard workerMay("answer", ticket, from: peer) else { return }
+            let ticket = Ticket(text: address)
+            guard workerMay("answer", ticket, String(decoding: address, as: UTF8.self), from: peer) else { return }
+            guard let ticket else { return perform(core.heartbeat(from: peer, now: now)) }
             perform(core.answer(from: peer, ticket: ticket, body: body, now: now))
         case .heartbeat:
             perform(core.heartbeat(from: peer, now: now))
@@ -77,7 +80,7 @@ extension BrokerLoop {
 
     /// What Core tells an agent, for an MDP client: only the answer (FINAL, or 0.1 REPLY), updates (0.2
     /// PARTIAL) and a failure (FINAL with the error's JSON body: Majordomo has no error reply) reach it.
-    mutating func sendToMajordomoClient(_ peer: Peer, _ message: AgentMessage) {
+    mutating func sendToMajordomoClient(_ peer: Peer, _ message: AgentReply) {
         switch message {
         case let .accepted(_, ticket, _):
             if let service = majordomoSubmission { majordomoServices[ticket] = service }
@@ -91,7 +94,7 @@ extension BrokerLoop {
         case let .error(reference, _, detail):
             if let service = majordomoSubmission {
                 replyToMajordomo(peer, service: service, body: detail)
-            } else if let service = majordomoServices.removeValue(forKey: reference) {
+            } else if let ticket = Ticket(reference), let service = majordomoServices.removeValue(forKey: ticket) {
                 replyToMajordomo(peer, service: service, body: detail)
             }
         case let .status(ticket, info, _):
@@ -101,9 +104,9 @@ extension BrokerLoop {
             else { return }
             let detail = ErrorDetail(
                 status: .gone, error: "cancelled", message: "ticket \(ticket) was cancelled: \(status.reason ?? "")",
-                ticket: ticket)
+                ticket: ticket.text)
             replyToMajordomo(peer, service: service, body: JSONCoding.encode(detail))
-        case .history, .question, .heartbeat, .submit, .statusQuery, .cancel, .historyQuery, .info:
+        case .history, .question, .heartbeat:
             break
         }
     }
@@ -111,20 +114,20 @@ extension BrokerLoop {
     /// What Core tells a worker, for an MDP worker: a DISPATCH is a REQUEST addressed with the ticket (and
     /// accepted at once), heartbeats and DISCONNECT are theirs; a refused READY is a DISCONNECT (as 7/MDP
     /// wants for an unexpected command); CANCEL and other errors have no Majordomo form and are dropped.
-    mutating func sendToMajordomoWorker(_ peer: Peer, _ message: WorkerMessage, dialect: MajordomoDialect) {
+    mutating func sendToMajordomoWorker(_ peer: Peer, _ message: WorkerOrder, dialect: MajordomoDialect) {
         switch message {
         case let .dispatch(ticket, _, _, _, body):
-            sendFrames(to: peer, Majordomo.workerRequest(address: Array(ticket.utf8), body: body, dialect: dialect))
+            sendFrames(to: peer, Majordomo.workerRequest(address: ticket.bytes, body: body, dialect: dialect), toWorker: true)
             perform(core.accept(from: peer, ticket: ticket, now: Timestamp.now()))
         case .heartbeat:
-            sendFrames(to: peer, Majordomo.heartbeat(dialect))
+            sendFrames(to: peer, Majordomo.heartbeat(dialect), toWorker: true)
         case .disconnect:
-            sendFrames(to: peer, Majordomo.disconnect(dialect))
+            sendFrames(to: peer, Majordomo.disconnect(dialect), toWorker: true)
         case .error(let reference, _, _) where reference == "READY":
             // A refused READY (a second one, an unknown department): DISCONNECT, and no registration stays.
-            sendFrames(to: peer, Majordomo.disconnect(dialect))
+            sendFrames(to: peer, Majordomo.disconnect(dialect), toWorker: true)
             perform(core.disconnect(from: peer, now: Timestamp.now()))
-        case .error, .cancel, .info, .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo:
+        case .error, .cancel, .info:
             break
         }
     }
@@ -133,6 +136,6 @@ extension BrokerLoop {
         guard let dialect = peer.majordomo,
             let frames = Majordomo.reply(service: service, body: body, final: final, dialect: dialect)
         else { return }
-        sendFrames(to: peer, frames)
+        sendFrames(to: peer, frames, toWorker: false)
     }
 }

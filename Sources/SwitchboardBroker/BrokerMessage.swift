@@ -11,7 +11,7 @@ enum BrokerMessage: Sendable {
     /// Runs on the broker thread with its state (the ops surface's reads and actions); see ``BrokerOperation``.
     case operate(BrokerOperation)
     /// A reply the ledger writer prepared (STATUS of an old ticket, HISTORY, ...).
-    case reply(Peer, AgentMessage)
+    case reply(Peer, AgentReply)
     /// The ledger writer refused a question on the requester's behalf (for the metrics).
     case refused(kind: String, action: String)
     /// SIGHUP: the configuration to apply from now on; `applied` is called once it is (or once the broker

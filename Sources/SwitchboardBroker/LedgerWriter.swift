@@ -13,7 +13,7 @@ final class LedgerWriter: Sendable {
         case commit(group: UInt64, [Change], [AuditRecord])
         /// `requester`: the principal asking, when CURVE is on (only a ticket's submitter and ops may see it).
         case lookUp(LedgerQuery, requester: Principal?)
-        case history(agent: Peer, ticket: String, requester: Principal?)
+        case history(agent: Peer, ticket: Ticket, requester: Principal?)
         case stop
     }
 

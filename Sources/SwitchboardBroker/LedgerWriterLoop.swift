@@ -85,13 +85,13 @@ struct LedgerWriterLoop {
         do {
             if let (agent, ticket, action, requester) = Self.guarded(query) {
                 // With CURVE on, only the submitter and ops may see a ticket (others get 403, as for one in memory).
-                let stored = try ledger.request(ticket: ticket)
+                let stored = try ledger.request(ticket: ticket.text)
                 let allowed = action == "cancel"
                     ? requester.mayCancel(ticketOwnedBy: stored?.submitter)
                     : requester.mayView(ticketOwnedBy: stored?.submitter)
                 let audit = AuditRecord(
                     at: Timestamp.now(), principal: requester.name, kind: requester.kind.rawValue, action: action,
-                    ticket: ticket, department: stored?.department, outcome: allowed || stored == nil ? .allowed : .refused,
+                    ticket: ticket.text, department: stored?.department, outcome: allowed || stored == nil ? .allowed : .refused,
                     reason: allowed || stored == nil ? nil : "not the ticket's submitter")
                 audits.append(audit)
                 if stored != nil && !allowed {
@@ -102,33 +102,33 @@ struct LedgerWriterLoop {
             }
             switch query {
             case let .lookUp(.status(agent, ticket), _):
-                if let stored = try ledger.request(ticket: ticket) {
+                if let stored = try ledger.request(ticket: ticket.text) {
                     broker.post(.reply(agent, .status(ticket: ticket, info: JSONCoding.encode(stored.status), answer: stored.answer)))
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
             case let .lookUp(.info(agent, ticket), _):
-                if try ledger.request(ticket: ticket) != nil {
+                if try ledger.request(ticket: ticket.text) != nil {
                     broker.post(.reply(agent, .error(
-                        reference: ticket, status: .conflict,
+                        reference: ticket.text, status: .conflict,
                         detail: JSONCoding.encode(ErrorDetail(
                             status: .conflict, error: "not-waiting",
-                            message: "ticket \(ticket) is not waiting for information from the agent", ticket: ticket)))))
+                            message: "ticket \(ticket) is not waiting for information from the agent", ticket: ticket.text)))))
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
             case let .lookUp(.cancel(agent, ticket), _):
-                if let stored = try ledger.request(ticket: ticket) {
+                if let stored = try ledger.request(ticket: ticket.text) {
                     broker.post(.reply(agent, LedgerReplies.alreadyFinal(ticket, stored.state)))
                 } else {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 }
             case let .history(agent, ticket, _):
-                let events = try ledger.history(ticket: ticket)
+                let events = try ledger.history(ticket: ticket.text)
                 if events.isEmpty {
                     broker.post(.reply(agent, LedgerReplies.unknownTicket(ticket)))
                 } else {
-                    let history = RequestHistory(ticket: ticket, events: LedgerReplies.bounded(events.map(\.entry)))
+                    let history = RequestHistory(ticket: ticket.text, events: LedgerReplies.bounded(events.map(\.entry)))
                     broker.post(.reply(agent, .history(ticket: ticket, info: JSONCoding.encode(history))))
                 }
             case .commit, .stop:
@@ -161,11 +161,11 @@ struct LedgerWriterLoop {
 
 /// Replies the writer prepares from ledger reads.
 enum LedgerReplies {
-    static func unknownTicket(_ ticket: String) -> AgentMessage {
+    static func unknownTicket(_ ticket: Ticket) -> AgentReply {
         .error(
-            reference: ticket, status: .notFound,
+            reference: ticket.text, status: .notFound,
             detail: JSONCoding.encode(ErrorDetail(
-                status: .notFound, error: "unknown-ticket", message: "ticket \(ticket) is not known", ticket: ticket)))
+                status: .notFound, error: "unknown-ticket", message: "ticket \(ticket) is not known", ticket: ticket.text)))
     }
 
     /// Most entries a HISTORY reply carries: the first (the submission) and the latest ones, so a request a
@@ -185,21 +185,21 @@ enum LedgerReplies {
         return kept
     }
 
-    static func forbidden(_ ticket: String, action: String, principal: String) -> AgentMessage {
+    static func forbidden(_ ticket: Ticket, action: String, principal: String) -> AgentReply {
         .error(
-            reference: ticket, status: .forbidden,
+            reference: ticket.text, status: .forbidden,
             detail: JSONCoding.encode(ErrorDetail(
                 status: .forbidden, error: "not-permitted",
                 message: "\(principal) may not \(action == "cancel" ? "cancel" : "read") ticket \(ticket): it was "
-                    + "submitted by another principal", ticket: ticket)))
+                    + "submitted by another principal", ticket: ticket.text)))
     }
 
-    static func alreadyFinal(_ ticket: String, _ state: RequestState) -> AgentMessage {
+    static func alreadyFinal(_ ticket: Ticket, _ state: RequestState) -> AgentReply {
         .error(
-            reference: ticket, status: .conflict,
+            reference: ticket.text, status: .conflict,
             detail: JSONCoding.encode(ErrorDetail(
                 status: .conflict, error: "already-final",
-                message: "ticket \(ticket) is already \(state.rawValue); it cannot be cancelled", ticket: ticket)))
+                message: "ticket \(ticket) is already \(state.rawValue); it cannot be cancelled", ticket: ticket.text)))
     }
 }
 
@@ -213,9 +213,11 @@ extension StoredRequest {
             answeredAt: answeredAt?.iso8601, failure: failure)
     }
 
-    /// The request as Core restores it after a restart (or an operator requeues it).
-    public var recovered: RecoveredRequest {
-        RecoveredRequest(
+    /// The request as Core restores it after a restart (or an operator requeues it); nil if its ticket is not
+    /// one this broker could have issued (the ledger was edited by hand).
+    public var recovered: RecoveredRequest? {
+        guard let ticket = Ticket(ticket) else { return nil }
+        return RecoveredRequest(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
             attempts: attempts, body: body, submittedAt: submittedAt, updatedAt: updatedAt, deadline: deadline,
             updates: updates, worker: worker, sla: sla, owner: submitter)
@@ -233,7 +235,7 @@ extension StoredEvent {
 
 extension LedgerWriterLoop {
     /// The agent, ticket, action and requester of a question that needs the requester's permission.
-    static func guarded(_ query: LedgerWriter.Command) -> (Peer, String, String, Principal)? {
+    static func guarded(_ query: LedgerWriter.Command) -> (Peer, Ticket, String, Principal)? {
         switch query {
         case let .lookUp(.status(agent, ticket), requester?): (agent, ticket, "view", requester)
         case let .lookUp(.cancel(agent, ticket), requester?): (agent, ticket, "cancel", requester)

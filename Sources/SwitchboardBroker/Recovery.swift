@@ -6,14 +6,19 @@ import SwitchboardStore
 /// What the ledger holds at start-up, read before the endpoints open.
 struct Recovery: Sendable {
     var open: [RecoveredRequest]
-    var finished: [(requestID: String, ticket: String, finishedAt: Timestamp)]
-    var lastTicket: String?
+    var finished: [(requestID: String, ticket: Ticket, finishedAt: Timestamp)]
+    var lastTicket: Ticket?
 
     static func load(from ledger: Ledger, logger: Logger) throws -> Recovery {
         let started = Timestamp.now()
-        let recovery = Recovery(
-            open: try ledger.openRequests().map(\.recovered), finished: try ledger.finishedIndex(),
-            lastTicket: try ledger.lastTicket())
+        let open = try ledger.openRequests().map { stored in
+            // An open request must come back: a ticket that cannot be one of ours stops the start, named.
+            guard let recovered = stored.recovered else {
+                throw LedgerError.unknownValue(path: ledger.path, column: "ticket", value: stored.ticket, ticket: stored.ticket)
+            }
+            return recovered
+        }
+        let recovery = Recovery(open: open, finished: try ledger.finishedIndex(), lastTicket: try ledger.lastTicket())
         logger.info(
             "ledger read",
             metadata: [

@@ -6,19 +6,19 @@ extension BrokerCore {
         from agent: Peer, requestID: String, department: String, priority: Priority, body: [UInt8], now: Timestamp,
         owner: String? = nil
     ) -> [CoreAction] {
-        if let ticket = ticketsByRequestID[requestID], var request = requests[ticket] {
-            // The same request id again: the same ticket, never a second request.
-            if !request.state.isFinal { request.agent = agent }
-            requests[ticket] = request
-            emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
-            if request.state == .answered, let answer = request.answer {
-                emit(.sendToAgent(agent, .answer(ticket: ticket, body: answer)))
-            }
-            return takeActions()
-        }
         if let ticket = ticketsByRequestID[requestID] {
-            // Finished long enough ago to have left memory: the same ticket, which STATUS reads from the ledger.
-            emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
+            if let index = requests.slot(of: ticket) {
+                // The same request id again: the same ticket, never a second request.
+                if !requests[slot: index].state.isFinal { requests[slot: index].agent = agent }
+                emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
+                let request = requests[slot: index]
+                if request.state == .answered, let answer = request.answer {
+                    emit(.sendToAgent(agent, .answer(ticket: ticket, body: answer)))
+                }
+            } else {
+                // Finished long enough ago to have left memory: the same ticket, which STATUS reads from the ledger.
+                emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: .ok)))
+            }
             return takeActions()
         }
         guard !draining else {
@@ -31,7 +31,7 @@ extension BrokerCore {
         }
         // Only the policy is read here: a copy of the whole department state would make the queue insert
         // below copy the queue (copy-on-write), an O(n) cost per submission.
-        guard takesRequests(department), let policy = departments[department]?.policy else {
+        guard takesRequests(department), let policy = departments.read(department, { $0.policy }) else {
             emit(.sendToAgent(agent, .error(
                 reference: requestID, status: .notFound,
                 detail: errorDetail(.notFound, "unknown-department",
@@ -48,21 +48,19 @@ extension BrokerCore {
         }
         let ticket = tickets.next(at: now)
         nextSequence += 1
-        let request = RequestRecord(
+        requests[ticket] = RequestRecord(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: .queued,
             owner: owner, agent: agent, body: body, submittedAt: now, updatedAt: now,
             deadline: now + policy.answerTarget(for: priority), sequence: nextSequence)
-        requests[ticket] = request
         ticketsByRequestID[requestID] = ticket
         openRequests += 1
         startSLA(ticket: ticket, now: now)
-        departments[department]!.queue.push(requests[ticket]!)
-
-        var change = change(.requestSubmitted, requests[ticket]!, now: now)
-        change.body = body
-        change.deadline = requests[ticket]!.deadline
-        change.submitter = owner ?? agent.description
-        emit(.record(change))
+        let slot = requests.slot(of: ticket)!
+        let entry = RequestQueue.Entry(requests[slot: slot])
+        departments.update(department) { $0.queue.push(entry) }
+        emit(.record(.submitted(Change.Submission(
+            facts: facts(requests[slot: slot], now: now, sla: true), body: body,
+            submitter: owner.map { .principal($0) } ?? .connection(agent.id), deadline: requests[slot: slot].deadline))))
         // Draining workers take nothing new: a department served only by them is served by nobody.
         let status: StatusCode = isServed(department) ? .created : .acceptedNoWorker
         emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
@@ -72,25 +70,25 @@ extension BrokerCore {
 
     /// An agent asks for a ticket's status. An open ticket's answer will be pushed to this agent.
     /// `reattach: false` (someone other than the submitter asks, such as ops) leaves the pushes where they go.
-    public mutating func status(from agent: Peer, ticket: String, now: Timestamp, reattach: Bool = true) -> [CoreAction] {
+    public mutating func status(from agent: Peer, ticket: Ticket, now: Timestamp, reattach: Bool = true) -> [CoreAction] {
         guard let request = requests[ticket] else {
             emit(configuration.ledgerBacked ? .lookUp(.status(agent: agent, ticket: ticket)) : .sendToAgent(agent, unknownTicket(ticket)))
             return takeActions()
         }
-        if reattach && !request.state.isFinal { requests[ticket]!.agent = agent }
+        if reattach && !request.state.isFinal { requests.update(ticket) { $0.agent = agent } }
         emit(.sendToAgent(agent, statusReply(request, now: now)))
         return takeActions()
     }
 
     /// An agent cancels a ticket. The worker holding it is told to stop.
-    public mutating func cancel(from agent: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
+    public mutating func cancel(from agent: Peer, ticket: Ticket, now: Timestamp) -> [CoreAction] {
         guard let request = requests[ticket] else {
             emit(configuration.ledgerBacked ? .lookUp(.cancel(agent: agent, ticket: ticket)) : .sendToAgent(agent, unknownTicket(ticket)))
             return takeActions()
         }
         guard !request.state.isFinal else {
             emit(.sendToAgent(agent, .error(
-                reference: ticket, status: .conflict,
+                reference: ticket.text, status: .conflict,
                 detail: errorDetail(.conflict, "already-final",
                     "ticket \(ticket) is already \(request.state.rawValue); it cannot be cancelled", ticket: ticket))))
             return takeActions()
@@ -101,11 +99,11 @@ extension BrokerCore {
 
     /// Cancels an open request: recorded, `replyingTo` gets its STATUS, and the worker holding it is told to
     /// stop (and may take other work).
-    mutating func cancelOpen(ticket: String, reason: String, now: Timestamp, replyingTo agent: Peer? = nil) {
-        let holder = requests[ticket]?.holder
+    mutating func cancelOpen(ticket: Ticket, reason: String, now: Timestamp, replyingTo agent: Peer? = nil) {
+        let holder = requests.read(ticket) { $0.holder } ?? nil
         finish(ticket: ticket, state: .cancelled, reason: reason, now: now)
-        emit(.record(change(.requestCancelled, requests[ticket]!, now: now)))
-        if let agent { emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now))) }
+        emit(.record(.cancelled(facts(of: ticket, now: now, sla: true), reason: reason)))
+        if let agent { emit(.sendToAgent(agent, statusReply(of: ticket, now: now))) }
         if let holder {
             emit(.sendToWorker(holder, .cancel(ticket: ticket)))
             fill(workerID: holder.id, now: now)
@@ -114,80 +112,88 @@ extension BrokerCore {
 
     // MARK: Replies
 
-    func statusReply(_ request: RequestRecord, now: Timestamp) -> AgentMessage {
+    func statusReply(_ request: RequestRecord, now: Timestamp) -> AgentReply {
         .status(ticket: request.ticket, info: JSONCoding.encode(status(of: request, now: now)), answer: request.answer)
     }
 
     func status(of request: RequestRecord, now: Timestamp) -> RequestStatus {
         // A finished request keeps its last holder (for duplicate answers), but nobody holds it any more.
-        let worker = request.state.isFinal ? nil : request.holder.flatMap { workers[$0.id]?.name }
+        let worker = request.state.isFinal ? nil : request.holder.flatMap { holder in workers.read(holder.id) { $0.name } }
         return RequestStatus(
-            ticket: request.ticket, requestID: request.requestID, department: request.department,
+            ticket: request.ticket.text, requestID: request.requestID, department: request.department,
             priority: request.priority, state: request.state, attempts: request.attempts,
             worker: worker, reason: request.reason,
             updates: request.updates, submittedAt: request.submittedAt.iso8601,
             updatedAt: request.updatedAt.iso8601, deadline: request.deadline.iso8601,
-            answeredAt: request.answeredAt?.iso8601, failure: request.failure, clocks: request.sla?.status(at: now))
+            answeredAt: request.answeredAt?.iso8601, failure: request.failure?.rawValue,
+            clocks: request.sla?.status(at: now))
     }
 
-    func unknownTicket(_ ticket: String) -> AgentMessage {
+    func unknownTicket(_ ticket: Ticket) -> AgentReply {
         .error(
-            reference: ticket, status: .notFound,
+            reference: ticket.text, status: .notFound,
             detail: errorDetail(.notFound, "unknown-ticket", "ticket \(ticket) is not known", ticket: ticket))
     }
 
     func errorDetail(
-        _ status: StatusCode, _ error: String, _ message: String, ticket: String? = nil, requestID: String? = nil
+        _ status: StatusCode, _ error: String, _ message: String, ticket: Ticket? = nil, requestID: String? = nil
     ) -> [UInt8] {
-        JSONCoding.encode(ErrorDetail(status: status, error: error, message: message, ticket: ticket, requestID: requestID))
+        JSONCoding.encode(ErrorDetail(
+            status: status, error: error, message: message, ticket: ticket?.text, requestID: requestID))
     }
 
-    func change(_ type: EventType, _ request: RequestRecord, now: Timestamp) -> Change {
-        var change = Change(type: type, at: now)
-        change.ticket = request.ticket
-        change.requestID = request.requestID
-        change.department = request.department
-        change.priority = request.priority
-        change.state = request.state
-        change.attempt = request.attempts
-        change.worker = request.holder.flatMap { workers[$0.id]?.name }
-        change.reason = request.reason
-        change.failure = request.failure
-        change.sla = request.sla.map(SLAState.init)
-        change.submittedAt = request.submittedAt
-        return change
+    /// What a change says about a request Core holds, as it stands.
+    func facts(of ticket: Ticket, now: Timestamp, sla: Bool = false, worker: String? = nil) -> Change.RequestFacts {
+        facts(requests[slot: requests.slot(of: ticket)!], now: now, sla: sla, worker: worker)
+    }
+
+    func statusReply(of ticket: Ticket, now: Timestamp) -> AgentReply {
+        statusReply(requests[slot: requests.slot(of: ticket)!], now: now)
+    }
+
+    /// Puts a request Core holds in a department's queue (as it stands: priority, deadline, generation).
+    mutating func enqueue(_ ticket: Ticket, in department: String) {
+        let slot = requests.slot(of: ticket)!
+        let entry = RequestQueue.Entry(requests[slot: slot])
+        departments.update(department) { $0.queue.push(entry) }
+    }
+
+    /// What a change says about the request as it stands; `sla` when the change moved one of its clocks.
+    func facts(_ request: RequestRecord, now: Timestamp, sla: Bool = false, worker: String? = nil) -> Change.RequestFacts {
+        Change.RequestFacts(
+            ticket: request.ticket, requestID: request.requestID, department: request.department,
+            priority: request.priority, state: request.state, attempt: request.attempts,
+            worker: worker ?? request.holderName, at: now, sla: sla ? request.sla.map(SLAState.init) : nil)
     }
 }
 
 extension BrokerCore {
     /// The agent answers a worker's question: the clocks resume, the request is worked on again, and the
     /// reply goes to the worker holding it. The agent gets the STATUS afterwards.
-    public mutating func provideInfo(from agent: Peer, ticket: String, body: [UInt8], now: Timestamp) -> [CoreAction] {
+    public mutating func provideInfo(from agent: Peer, ticket: Ticket, body: [UInt8], now: Timestamp) -> [CoreAction] {
         guard let request = requests[ticket], request.state == .waitingOnAgent else {
-            if requests[ticket] == nil && configuration.ledgerBacked {
+            if !requests.contains(ticket) && configuration.ledgerBacked {
                 emit(.lookUp(.info(agent: agent, ticket: ticket)))
                 return takeActions()
             }
-            let message = requests[ticket] == nil
+            let message = !requests.contains(ticket)
                 ? unknownTicket(ticket)
-                : AgentMessage.error(
-                    reference: ticket, status: .conflict,
+                : AgentReply.error(
+                    reference: ticket.text, status: .conflict,
                     detail: errorDetail(.conflict, "not-waiting",
                         "ticket \(ticket) is not waiting for information from the agent", ticket: ticket))
             emit(.sendToAgent(agent, message))
             return takeActions()
         }
-        requests[ticket]!.state = .accepted
-        requests[ticket]!.updatedAt = now
-        requests[ticket]!.agent = agent
+        requests.update(ticket) { $0.state = .accepted }
+        requests.update(ticket) { $0.updatedAt = now }
+        requests.update(ticket) { $0.agent = agent }
         resumeSLA(ticket: ticket, now: now)
-        var change = change(.requestInfoReceived, requests[ticket]!, now: now)
-        change.body = body
-        emit(.record(change))
+        emit(.record(.infoReceived(facts(of: ticket, now: now, sla: true), info: body)))
         if let holder = request.holder {
             emit(.sendToWorker(holder, .info(ticket: ticket, body: body)))
         }
-        emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now)))
+        emit(.sendToAgent(agent, statusReply(of: ticket, now: now)))
         return takeActions()
     }
 }

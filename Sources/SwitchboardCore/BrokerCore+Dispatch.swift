@@ -3,7 +3,7 @@ import SwitchboardSchema
 extension BrokerCore {
     /// Offers queued requests of a department to its workers while both exist. A worker in `avoiding` (one
     /// that just failed a request) gets work only when no other worker has room.
-    mutating func dispatch(department: String, avoiding: [UInt8]? = nil, now: Timestamp) {
+    mutating func dispatch(department: String, avoiding: PeerID? = nil, now: Timestamp) {
         guard !draining else { return }
         while let workerID = pickWorker(for: department, avoiding: avoiding) ?? pickWorker(for: department),
             let ticket = popFront(department: department)
@@ -13,81 +13,80 @@ extension BrokerCore {
     }
 
     /// Gives a worker with free credit the best requests among its departments.
-    mutating func fill(workerID: [UInt8], now: Timestamp) {
+    mutating func fill(workerID: PeerID, now: Timestamp) {
         guard !draining else { return }
-        while let worker = workers[workerID], worker.usableCredit > 0 {
+        while let index = workers.slot(of: workerID), workers[slot: index].usableCredit > 0 {
             var best: (department: String, entry: RequestQueue.Entry)?
-            for department in worker.departments {
+            for department in workers[slot: index].departments {
                 guard let entry = front(department: department) else { continue }
                 if best == nil || entry < best!.entry { best = (department, entry) }
             }
             guard let best else { return }
-            departments[best.department]!.queue.removeFront()
+            departments.update(best.department) { $0.queue.removeFront() }
             offer(ticket: best.entry.ticket, to: workerID, now: now)
         }
     }
 
     /// The least loaded worker of the department with free credit; among equals, the longest idle.
-    func pickWorker(for department: String, avoiding: [UInt8]? = nil) -> [UInt8]? {
-        var chosen: WorkerRecord?
-        for id in departments[department]?.workers ?? [] where id != avoiding {
-            guard let worker = workers[id], worker.usableCredit > 0 else { continue }
-            if let current = chosen {
-                let fewer = worker.inFlight.count < current.inFlight.count
-                let sameButIdler = worker.inFlight.count == current.inFlight.count
-                    && worker.lastAssigned < current.lastAssigned
-                if fewer || sameButIdler { chosen = worker }
-            } else {
-                chosen = worker
+    func pickWorker(for department: String, avoiding: PeerID? = nil) -> PeerID? {
+        guard let departmentIndex = departments.slot(of: department) else { return nil }
+        var chosen: (id: PeerID, load: Int, lastAssigned: UInt64)?
+        for id in departments[slot: departmentIndex].workers where id != avoiding {
+            guard let index = workers.slot(of: id), workers[slot: index].usableCredit > 0 else { continue }
+            let load = workers[slot: index].inFlight.count, lastAssigned = workers[slot: index].lastAssigned
+            if let current = chosen, !(load < current.load || (load == current.load && lastAssigned < current.lastAssigned)) {
+                continue
             }
+            chosen = (id, load, lastAssigned)
         }
-        return chosen?.peer.id
+        return chosen?.id
     }
 
     mutating func front(department: String) -> RequestQueue.Entry? {
+        // A second reference to the requests, not a copy: nothing changes them while the queue is read.
         let requests = self.requests
-        return departments[department]?.queue.front { entry in
-            guard let request = requests[entry.ticket] else { return false }
-            return request.state == .queued && request.department == department
-                && request.queueGeneration == entry.generation
-        }
+        return departments.update(department) { state in
+            state.queue.front { entry in
+                guard let slot = requests.slot(of: entry.ticket) else { return false }
+                return requests[slot: slot].state == .queued && requests[slot: slot].queueGeneration == entry.generation
+                    && requests[slot: slot].department == department
+            }
+        } ?? nil
     }
 
-    mutating func popFront(department: String) -> String? {
+    mutating func popFront(department: String) -> Ticket? {
         guard let entry = front(department: department) else { return nil }
-        departments[department]!.queue.removeFront()
+        departments.update(department) { $0.queue.removeFront() }
         return entry.ticket
     }
 
-    mutating func offer(ticket: String, to workerID: [UInt8], now: Timestamp) {
-        guard var request = requests[ticket], var worker = workers[workerID] else { return }
+    mutating func offer(ticket: Ticket, to workerID: PeerID, now: Timestamp) {
+        guard let slot = requests.slot(of: ticket), let workerIndex = workers.slot(of: workerID) else { return }
         assignments += 1
-        worker.inFlight.insert(ticket)
-        worker.lastAssigned = assignments
-        workers[workerID] = worker
-        request.state = .offered
-        request.holder = worker.peer
-        request.attempts += 1
-        request.updatedAt = now
-        request.queueGeneration &+= 1
-        requests[ticket] = request
-        var offered = change(.requestOffered, request, now: now)
-        // An offer changes no clock: the ledger keeps the snapshot it has (one JSON write fewer per request).
-        offered.sla = nil
-        emit(.record(offered))
-        emit(.sendToWorker(worker.peer, .dispatch(
-            ticket: ticket, department: request.department, priority: request.priority,
-            attempt: request.attempts, body: request.body)))
-        timers.schedule(
-            .offerTimeout(ticket: ticket, offer: request.queueGeneration),
-            at: now + policy(request.department).offerTimeout)
+        workers[slot: workerIndex].inFlight.insert(ticket)
+        workers[slot: workerIndex].lastAssigned = assignments
+        let peer = workers[slot: workerIndex].peer
+        requests[slot: slot].state = .offered
+        requests[slot: slot].holder = peer
+        requests[slot: slot].holderName = workers[slot: workerIndex].name
+        requests[slot: slot].attempts += 1
+        requests[slot: slot].updatedAt = now
+        requests[slot: slot].queueGeneration &+= 1
+        // An offer changes no clock: the ledger keeps the snapshot it has.
+        emit(.record(.offered(facts(requests[slot: slot], now: now))))
+        emit(.sendToWorker(peer, .dispatch(
+            ticket: ticket, department: requests[slot: slot].department, priority: requests[slot: slot].priority,
+            attempt: requests[slot: slot].attempts, body: requests[slot: slot].body)))
+        schedule(
+            .offerTimeout(ticket: ticket, offer: requests[slot: slot].queueGeneration),
+            at: now + offerTimeout(requests[slot: slot].department))
     }
 
     /// Puts an offered or accepted request back in its queue, or dead-letters it after the last attempt.
     /// Like ``finish(ticket:state:reason:now:)``, it releases the holder's credit itself.
-    mutating func requeue(ticket: String, reason: String, avoiding: [UInt8]? = nil, now: Timestamp) {
+    mutating func requeue(ticket: Ticket, reason: String, avoiding: PeerID? = nil, now: Timestamp) {
         guard var request = requests[ticket], !request.state.isFinal else { return }
-        if let holder = request.holder { workers[holder.id]?.inFlight.remove(ticket) }
+        if let holder = request.holder { workers.update(holder.id) { $0.inFlight.remove(ticket) } }
         let maxAttempts = policy(request.department).maxAttempts
         if request.attempts >= maxAttempts {
             deadLetter(ticket: ticket, reason: "gave up after \(request.attempts) attempts; last: \(reason)", now: now)
@@ -98,56 +97,65 @@ extension BrokerCore {
         }
         let wasWaiting = request.state == .waitingOnAgent
         request.holder = nil
+        request.holderName = nil
         request.state = .queued
         request.reason = reason
         request.updatedAt = now
         request.queueGeneration &+= 1
         requests[ticket] = request
-        departments[request.department]!.queue.push(request)
+        departments.update(request.department) { $0.queue.push(RequestQueue.Entry(request)) }
         // The worker that asked the agent is gone: nobody waits on the agent any more.
         if wasWaiting { resumeSLA(ticket: ticket, now: now) }
-        emit(.record(change(.requestRequeued, requests[ticket]!, now: now)))
+        emit(.record(.requeued(facts(of: ticket, now: now, sla: wasWaiting), reason: reason, deadline: nil)))
         dispatch(department: request.department, avoiding: avoiding, now: now)
     }
 
     /// Gives up on a request: it is recorded with the reason and the agent gets a 504 or 422 ERROR.
-    mutating func deadLetter(ticket: String, reason: String, status: StatusCode = .deadLettered, now: Timestamp) {
-        guard requests[ticket] != nil else { return }
+    mutating func deadLetter(ticket: Ticket, reason: String, status: StatusCode = .deadLettered, now: Timestamp) {
+        deadLetter(
+            ticket: ticket, reason: reason, failure: status == .rejected ? .rejected : .maxAttempts, status: status,
+            now: now)
+    }
+
+    mutating func deadLetter(ticket: Ticket, reason: String, failure: Change.Failure, status: StatusCode, now: Timestamp) {
+        guard requests.contains(ticket) else { return }
         finish(ticket: ticket, state: .deadLettered, reason: reason, now: now)
-        requests[ticket]!.failure = status == .rejected ? "rejected" : "max_attempts"
+        requests.update(ticket) { $0.failure = failure }
         let finished = requests[ticket]!
-        emit(.record(change(.requestDeadLettered, finished, now: now)))
-        if let agent = finished.agent {
+        emit(.record(.deadLettered(facts(finished, now: now, sla: true), reason: reason, failure: failure)))
+        if let agent = finished.agent, failure != .noDepartment {
             emit(.sendToAgent(agent, .error(
-                reference: ticket, status: status,
+                reference: ticket.text, status: status,
                 detail: errorDetail(status, status == .rejected ? "rejected" : "dead-lettered", reason, ticket: ticket,
                     requestID: finished.requestID))))
         }
     }
 
     /// Moves a request to a final state and releases the credit of whoever held it.
-    mutating func finish(ticket: String, state: RequestState, reason: String?, now: Timestamp) {
-        guard var request = requests[ticket], !request.state.isFinal else { return }
-        if let holder = request.holder { workers[holder.id]?.inFlight.remove(ticket) }
+    mutating func finish(ticket: Ticket, state: RequestState, reason: String?, now: Timestamp) {
+        guard let index = requests.slot(of: ticket), !requests[slot: index].state.isFinal else { return }
+        if let holder = requests[slot: index].holder, let worker = workers.slot(of: holder.id) {
+            workers[slot: worker].inFlight.remove(ticket)
+        }
         // Its queue entry goes stale; the queue must stop counting it (cancel, or a late answer from an
         // earlier holder while the request waits to be offered again).
-        if request.state == .queued { departments[request.department]?.queue.forget() }
-        request.state = state
-        request.reason = reason
-        request.updatedAt = now
-        request.queueGeneration &+= 1
-        request.body = []
-        requests[ticket] = request
+        if requests[slot: index].state == .queued { departments[requests[slot: index].department]?.queue.forget() }
+        requests[slot: index].state = state
+        requests[slot: index].reason = reason
+        requests[slot: index].updatedAt = now
+        requests[slot: index].queueGeneration &+= 1
+        requests[slot: index].body = []
+        let requestID = requests[slot: index].requestID
         stopSLA(ticket: ticket, answered: state == .answered, now: now)
         openRequests -= 1
         finished.append(ticket)
-        finishedIndex.append(FinishedEntry(finishedAt: now, requestID: request.requestID, ticket: ticket))
+        finishedIndex.append(FinishedEntry(finishedAt: now, requestID: requestID, ticket: ticket))
         // At least the request just finished stays: the caller still reads it (retainedFinishedRequests 0).
         // Its request id stays in the idempotency index for the whole retention, see pruneIndex(now:).
         let retained = max(1, configuration.retainedFinishedRequests)
         while finished.count > retained, let oldest = finished.popFirst() {
             // An operator may have requeued a dead letter since: only a request still finished leaves memory.
-            if requests[oldest]?.state.isFinal == true { requests.removeValue(forKey: oldest) }
+            if requests.read(oldest) { $0.state.isFinal } == true { requests.remove(oldest) }
         }
     }
 
@@ -161,7 +169,7 @@ extension BrokerCore {
                 ticketsByRequestID.removeValue(forKey: oldest.requestID)
             }
             if let request = requests[oldest.ticket], request.state.isFinal {
-                requests.removeValue(forKey: oldest.ticket)
+                requests.remove(oldest.ticket)
             }
         }
     }

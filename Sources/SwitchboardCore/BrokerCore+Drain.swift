@@ -31,7 +31,7 @@ extension BrokerCore {
                 guard let request = requests[ticket], request.state == .offered || request.state == .accepted else {
                     continue
                 }
-                requests[ticket]!.attempts = max(0, request.attempts - 1)
+                requests.update(ticket) { $0.attempts = max(0, request.attempts - 1) }
                 emit(.sendToWorker(worker.peer, .cancel(ticket: ticket)))
                 requeue(ticket: ticket, reason: reason, now: now)
                 handedBack += 1

@@ -16,9 +16,9 @@ extension BrokerCore {
     /// metrics), in one pass over the requests.
     public func liveCounts(now: Timestamp) -> (departments: [DepartmentSummary], oldestAges: [String: [Priority: Double]]) {
         var summaries = Dictionary(uniqueKeysWithValues: departments.keys.map { ($0, DepartmentSummary(name: $0)) })
-        var oldest: [String: (at: Timestamp, ticket: String)] = [:]
+        var oldest: [String: (at: Timestamp, ticket: Ticket)] = [:]
         var oldestByPriority: [String: [Priority: Timestamp]] = [:]
-        for request in requests.values where !request.state.isFinal {
+        for request in requests.allValues where !request.state.isFinal {
             guard var summary = summaries[request.department] else { continue }
             summary.pending += 1
             switch request.state {
@@ -50,11 +50,11 @@ extension BrokerCore {
         }
         for (name, entry) in oldest {
             summaries[name]?.oldestPendingSeconds = (now - entry.at).seconds
-            summaries[name]?.oldestPendingTicket = entry.ticket
+            summaries[name]?.oldestPendingTicket = entry.ticket.text
         }
         // A department a reload removed is shown while it still has requests or workers.
         let shown = summaries.values.filter { summary in
-            departments[summary.name]?.retired == false || summary.pending > 0 || summary.workers > 0
+            departments.read(summary.name, { $0.retired }) == false || summary.pending > 0 || summary.workers > 0
         }
         return (
             shown.sorted { $0.name < $1.name },
@@ -67,7 +67,7 @@ extension BrokerCore {
         workers.values.map { worker in
             WorkerSummary(
                 id: worker.peer.description, name: worker.name, departments: worker.departments,
-                credit: worker.credit, freeCredit: worker.freeCredit, tickets: worker.inFlight.sorted(),
+                credit: worker.credit, freeCredit: worker.freeCredit, tickets: worker.inFlight.sorted().map(\.text),
                 joinedAt: worker.joinedAt.iso8601, lastHeartbeat: worker.lastSeen.iso8601,
                 lastHeartbeatSeconds: (now - worker.lastSeen).seconds, draining: worker.draining)
         }
@@ -80,7 +80,7 @@ extension BrokerCore {
         let states = filter.effectiveStates.intersection(RequestFilter.openStates)
         // Only the sort keys are collected: a page of 50 out of 100,000 copies 50 records, not 100,000.
         var matching: [ListKey] = []
-        for request in requests.values where states.contains(request.state) {
+        for request in requests.allValues where states.contains(request.state) {
             if let department = filter.department, request.department != department { continue }
             if let priority = filter.priority, request.priority != priority { continue }
             if filter.breaching {
@@ -109,7 +109,7 @@ extension BrokerCore {
     struct ListKey {
         let deadline: Timestamp
         let sequence: UInt64
-        let ticket: String
+        let ticket: Ticket
     }
 
     /// The first `count` elements in `order`, without sorting them all: a page near the top of 100,000 open
@@ -132,23 +132,23 @@ extension BrokerCore {
     }
 
     /// A request Core holds, as a list shows it; nil if Core does not hold it.
-    public func requestSummary(ticket: String, now: Timestamp) -> RequestSummary? {
+    public func requestSummary(ticket: Ticket, now: Timestamp) -> RequestSummary? {
         requests[ticket].map { summary(of: $0, now: now) }
     }
 
     /// A request Core holds, as STATUS reports it (clocks included), with its SLA level.
-    public func requestStatus(ticket: String, now: Timestamp) -> (status: RequestStatus, sla: SLALevel)? {
+    public func requestStatus(ticket: Ticket, now: Timestamp) -> (status: RequestStatus, sla: SLALevel)? {
         guard let request = requests[ticket] else { return nil }
         return (status(of: request, now: now), request.sla?.level ?? .none)
     }
 
     func summary(of request: RequestRecord, now: Timestamp) -> RequestSummary {
         let open = !request.state.isFinal
-        let worker = request.holder.flatMap { workers[$0.id]?.name }
+        let worker = request.holder.flatMap { holder in workers.read(holder.id) { $0.name } }
         return RequestSummary(
-            ticket: request.ticket, requestID: request.requestID, department: request.department,
+            ticket: request.ticket.text, requestID: request.requestID, department: request.department,
             priority: request.priority, state: request.state, attempts: request.attempts, worker: worker,
-            reason: request.reason, failure: request.failure, sla: request.sla?.level ?? .none,
+            reason: request.reason, failure: request.failure?.rawValue, sla: request.sla?.level ?? .none,
             submittedAt: request.submittedAt.iso8601, updatedAt: request.updatedAt.iso8601,
             deadline: request.deadline.iso8601, ageSeconds: (now - request.submittedAt).seconds,
             dueInSeconds: open ? (request.deadline - now).seconds : nil)
@@ -170,19 +170,16 @@ extension BrokerCore {
                 .conflict, "ambiguous-worker", "\(candidates.count) workers are named '\(worker)'; give one id: \(ids)")), [])
         }
         if !chosen.draining {
-            workers[chosen.peer.id]!.draining = true
-            var change = Change(type: .workerDraining, at: now)
-            change.worker = chosen.name
-            change.departments = chosen.departments
-            change.credit = chosen.credit
-            change.reason = "drained by an operator"
-            emit(.record(change))
+            workers.update(chosen.peer.id) { $0.draining = true }
+            emit(.record(.workerDraining(Change.WorkerFacts(
+                name: chosen.name, departments: chosen.departments, credit: chosen.credit,
+                reason: "drained by an operator", at: now))))
         }
         return (.success(workerSummaries(now: now).first { $0.id == chosen.peer.description }!), takeActions())
     }
 
     /// An operator cancels an open request: like an agent's CANCEL, and the agent waiting for it is told.
-    public mutating func cancel(byOperator ticket: String, now: Timestamp) -> (Result<RequestState, ProtocolError>, [CoreAction]) {
+    public mutating func cancel(byOperator ticket: Ticket, now: Timestamp) -> (Result<RequestState, ProtocolError>, [CoreAction]) {
         guard let request = requests[ticket] else {
             return (.failure(ProtocolError(.notFound, "unknown-ticket", "ticket \(ticket) is not open")), takeActions())
         }
@@ -193,7 +190,7 @@ extension BrokerCore {
         }
         cancelOpen(ticket: ticket, reason: "cancelled by an operator", now: now)
         if let agent = request.agent {
-            emit(.sendToAgent(agent, statusReply(requests[ticket]!, now: now)))
+            emit(.sendToAgent(agent, statusReply(of: ticket, now: now)))
         }
         return (.success(.cancelled), takeActions())
     }
@@ -213,7 +210,7 @@ extension BrokerCore {
                 "ticket \(stored.ticket) is \(stored.state.rawValue); only a dead-lettered request can be requeued")),
                 takeActions())
         }
-        if requests[stored.ticket] == nil,
+        if !requests.contains(stored.ticket),
             finishedIndex.contains(where: { $0.ticket == stored.ticket && $0.finishedAt > stored.updatedAt })
         {
             // The ledger row read before this call is older than what happened since (requeued and finished
@@ -231,22 +228,22 @@ extension BrokerCore {
         nextSequence += 1
         var request = RequestRecord(
             ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
-            priority: stored.priority, state: .queued, owner: stored.owner, agent: requests[stored.ticket]?.agent,
+            priority: stored.priority, state: .queued, owner: stored.owner, agent: requests.read(stored.ticket) { $0.agent } ?? nil,
             body: stored.body,
             submittedAt: stored.submittedAt, updatedAt: now, deadline: now + policy(stored.department).answerTarget(for: stored.priority),
             updates: stored.updates, sequence: nextSequence)
         request.reason = "requeued by an operator"
-        request.respondedAt = requests[stored.ticket]?.respondedAt
+        request.respondedAt = requests.read(stored.ticket) { $0.respondedAt } ?? nil
         // It is open again: it must not be evicted as finished (it is listed again when it finishes).
         finished.removeAll { $0 == stored.ticket }
         requests[stored.ticket] = request
         ticketsByRequestID[stored.requestID] = stored.ticket
         openRequests += 1
         startSLA(ticket: stored.ticket, now: now)
-        departments[stored.department]!.queue.push(requests[stored.ticket]!)
-        var change = change(.requestRequeued, requests[stored.ticket]!, now: now)
-        change.deadline = requests[stored.ticket]!.deadline
-        emit(.record(change))
+        enqueue(stored.ticket, in: stored.department)
+        let requeued = requests[stored.ticket]!
+        emit(.record(.requeued(
+            facts(requeued, now: now, sla: true), reason: "requeued by an operator", deadline: requeued.deadline)))
         dispatch(department: stored.department, now: now)
         return (.success(requests[stored.ticket]!.state), takeActions())
     }

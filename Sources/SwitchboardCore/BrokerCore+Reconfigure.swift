@@ -13,19 +13,19 @@ extension BrokerCore {
     public mutating func reconfigure(_ new: CoreConfiguration, now: Timestamp) -> [CoreAction] {
         let names = Set(new.departments.map(\.name))
         for policy in new.departments {
-            if departments[policy.name] == nil {
+            if !departments.contains(policy.name) {
                 departments[policy.name] = DepartmentState(policy: policy)
             } else {
-                departments[policy.name]!.retired = false
-                if departments[policy.name]!.policy != policy { departments[policy.name]!.policy = policy }
+                departments.update(policy.name) { $0.retired = false }
+                if departments.read(policy.name, { $0.policy }) != policy { departments.update(policy.name) { $0.policy = policy } }
             }
         }
         for name in departments.keys where !names.contains(name) {
-            departments[name]!.retired = true
+            departments.update(name) { $0.retired = true }
         }
         let timeout = new.workerTimeout
-        for id in workers.keys where workers[id]!.timeout < timeout {
-            workers[id]!.timeout = timeout
+        for slot in workers.slots.values where workers[slot: slot].timeout < timeout {
+            workers[slot: slot].timeout = timeout
         }
         var applied = new
         applied.retention = configuration.retention

@@ -2,7 +2,7 @@ import SwitchboardSchema
 
 /// An unfinished request as the ledger holds it, to be put back in its queue after a restart.
 public struct RecoveredRequest: Sendable, Equatable {
-    public var ticket: String
+    public var ticket: Ticket
     public var requestID: String
     public var department: String
     public var priority: Priority
@@ -21,7 +21,7 @@ public struct RecoveredRequest: Sendable, Equatable {
     public var owner: String?
 
     public init(
-        ticket: String, requestID: String, department: String, priority: Priority, state: RequestState, attempts: Int,
+        ticket: Ticket, requestID: String, department: String, priority: Priority, state: RequestState, attempts: Int,
         body: [UInt8], submittedAt: Timestamp, updatedAt: Timestamp, deadline: Timestamp, updates: Int = 0,
         worker: String? = nil, sla: SLASnapshot? = nil, owner: String? = nil
     ) {
@@ -49,8 +49,8 @@ extension BrokerCore {
     ///
     /// `open` must be in submission (ticket) order and `finished` oldest first, as the ledger returns them.
     public mutating func restore(
-        open: [RecoveredRequest], finished: [(requestID: String, ticket: String, finishedAt: Timestamp)],
-        lastTicket: String?, now: Timestamp
+        open: [RecoveredRequest], finished: [(requestID: String, ticket: Ticket, finishedAt: Timestamp)],
+        lastTicket: Ticket?, now: Timestamp
     ) -> [CoreAction] {
         if let lastTicket { tickets.advance(past: lastTicket) }
         for entry in finished {
@@ -69,26 +69,25 @@ extension BrokerCore {
             requests[stored.ticket] = request
             if stored.state == .accepted || stored.state == .waitingOnAgent || stored.updates > 0 {
                 // Already responded to before the restart: its first response is not counted again.
-                requests[stored.ticket]!.respondedAt = stored.updatedAt
+                requests.update(stored.ticket) { $0.respondedAt = stored.updatedAt }
             }
             ticketsByRequestID[stored.requestID] = stored.ticket
             openRequests += 1
-            guard departments[stored.department] != nil else {
+            guard departments.contains(stored.department) else {
                 // The department was removed from the configuration while the request waited.
-                finish(ticket: stored.ticket, state: .deadLettered,
-                       reason: "department '\(stored.department)' is no longer configured", now: now)
-                requests[stored.ticket]!.failure = "no_department"
-                emit(.record(change(.requestDeadLettered, requests[stored.ticket]!, now: now)))
+                deadLetter(
+                    ticket: stored.ticket, reason: "department '\(stored.department)' is no longer configured",
+                    failure: .noDepartment, status: .deadLettered, now: now)
                 continue
             }
             if var pinned = stored.sla?.requestSLA {
                 // The same policy as the department's now: share its storage (memory with 100,000 open).
-                if let current = departments[stored.department]!.slaPolicies[stored.priority], current == pinned.policy {
+                if let current = departments.read(stored.department, { $0.slaPolicies[stored.priority] }) ?? nil, current == pinned.policy {
                     pinned.policy = current
                 }
                 // The policy pinned at submission and the clocks as last recorded, running on from there.
-                requests[stored.ticket]!.sla = pinned
-                requests[stored.ticket]!.deadline = pinned.answerDeadline(fallback: stored.deadline)
+                requests.update(stored.ticket) { $0.sla = pinned }
+                requests.update(stored.ticket) { $0.deadline = pinned.answerDeadline(fallback: stored.deadline) }
                 scheduleSLA(ticket: stored.ticket)
             } else {
                 restoreSLA(
@@ -98,7 +97,7 @@ extension BrokerCore {
             if wasHeld {
                 requeue(ticket: stored.ticket, reason: "the broker restarted while \(stored.worker ?? "a worker") held it", now: now)
             } else {
-                departments[stored.department]!.queue.push(requests[stored.ticket]!)
+                enqueue(stored.ticket, in: stored.department)
             }
         }
         return takeActions()
@@ -106,9 +105,9 @@ extension BrokerCore {
 
     /// Rebuilds a recovered request's clocks as if they had run since submission, without announcing
     /// thresholds passed while the daemon was down again (their events are already in the ledger).
-    mutating func restoreSLA(ticket: String, submittedAt: Timestamp, responded: Bool, now: Timestamp) {
+    mutating func restoreSLA(ticket: Ticket, submittedAt: Timestamp, responded: Bool, now: Timestamp) {
         startSLA(ticket: ticket, now: submittedAt)
-        guard var sla = requests[ticket]?.sla else { return }
+        guard var sla = requests.read(ticket, { $0.sla }) ?? nil else { return }
         let calendar = sla.policy.calendar
         for index in sla.clocks.indices {
             let clock = sla.clocks[index]
@@ -121,7 +120,7 @@ extension BrokerCore {
             sla.clocks[index].passed = thresholds.filter { $0 <= used }.count
             if sla.clocks[index].passed == thresholds.count { sla.clocks[index].outcome = .breached }
         }
-        requests[ticket]!.sla = sla
+        requests.update(ticket) { $0.sla = sla }
         scheduleSLA(ticket: ticket)
     }
 }

@@ -3,13 +3,13 @@ import SwitchboardSchema
 extension BrokerCore {
     /// A worker registers (READY). Unknown departments refuse the whole registration.
     public mutating func ready(from peer: Peer, info: ReadyInfo, now: Timestamp) -> [CoreAction] {
-        if workers[peer.id] != nil {
+        if workers.contains(peer.id) {
             emit(.sendToWorker(peer, workerError(
                 "READY", .conflict, "already-registered",
                 "this connection is already registered; send DISCONNECT before a new READY")))
             return takeActions()
         }
-        let unknown = info.departments.filter { departments[$0] == nil }
+        let unknown = info.departments.filter { !departments.contains($0) }
         guard unknown.isEmpty else {
             emit(.sendToWorker(peer, workerError(
                 "READY", .notFound, "unknown-department",
@@ -22,17 +22,14 @@ extension BrokerCore {
         workers[peer.id] = WorkerRecord(
             peer: peer, name: name, departments: departmentsServed, credit: info.credit, lastSeen: now, joinedAt: now)
         for department in departmentsServed {
-            departments[department]!.workers.append(peer.id)
+            departments.update(department) { $0.workers.append(peer.id) }
         }
         registrations += 1
-        workers[peer.id]!.registration = registrations
-        workers[peer.id]!.timeout = configuration.workerTimeout
-        timers.schedule(.workerExpiry(id: peer.id, registration: registrations), at: now + configuration.workerTimeout)
-        var change = Change(type: .workerJoined, at: now)
-        change.worker = name
-        change.departments = departmentsServed
-        change.credit = info.credit
-        emit(.record(change))
+        workers.update(peer.id) { $0.registration = registrations }
+        workers.update(peer.id) { $0.timeout = configuration.workerTimeout }
+        schedule(.workerExpiry(id: peer.id, registration: registrations), at: now + configuration.workerTimeout)
+        emit(.record(.workerJoined(Change.WorkerFacts(
+            name: name, departments: departmentsServed, credit: info.credit, at: now))))
         fill(workerID: peer.id, now: now)
         return takeActions()
     }
@@ -47,64 +44,66 @@ extension BrokerCore {
 
     /// The worker leaves: what it held goes back to the queues.
     public mutating func disconnect(from peer: Peer, now: Timestamp) -> [CoreAction] {
-        if workers[peer.id] != nil {
-            removeWorker(id: peer.id, event: .workerLeft, reason: "worker disconnected", now: now)
+        if workers.contains(peer.id) {
+            removeWorker(id: peer.id, lost: false, reason: "worker disconnected", now: now)
         }
         return takeActions()
     }
 
     /// The worker confirms it took an offered request: its first response.
-    public mutating func accept(from peer: Peer, ticket: String, now: Timestamp) -> [CoreAction] {
+    public mutating func accept(from peer: Peer, ticket: Ticket, now: Timestamp) -> [CoreAction] {
         let known = touch(peer, now: now)
-        guard let request = requests[ticket], request.holder == peer, !request.state.isFinal else {
-            if requests[ticket]?.state.isFinal != true {
+        guard let slot = requests.slot(of: ticket), requests[slot: slot].holder == peer,
+            !requests[slot: slot].state.isFinal
+        else {
+            if requests.read(ticket) { $0.state.isFinal } != true {
                 emit(.sendToWorker(peer, notYours("ACCEPT", ticket)))
             }
             return finishWorkerMessage(peer, known: known)
         }
-        if request.state == .offered {
-            requests[ticket]!.state = .accepted
-            requests[ticket]!.updatedAt = now
+        if requests[slot: slot].state == .offered {
+            requests[slot: slot].state = .accepted
+            requests[slot: slot].updatedAt = now
             let first = firstResponse(ticket: ticket, now: now)
-            var change = change(.requestAccepted, requests[ticket]!, now: now)
-            change.firstResponse = first
-            emit(.record(change))
+            let slot = requests.slot(of: ticket)!
+            emit(.record(.accepted(
+                facts(requests[slot: slot], now: now, sla: true),
+                Change.Response(first: first, submittedAt: requests[slot: slot].submittedAt))))
         }
         return finishWorkerMessage(peer, known: known)
     }
 
     /// The final answer. The first answer wins; later ones are recorded and never delivered.
-    public mutating func answer(from peer: Peer, ticket: String, body: [UInt8], now: Timestamp) -> [CoreAction] {
+    public mutating func answer(from peer: Peer, ticket: Ticket, body: [UInt8], now: Timestamp) -> [CoreAction] {
         let known = touch(peer, now: now)
-        guard let request = requests[ticket] else {
-            emit(.sendToWorker(peer, workerError(ticket, .notFound, "unknown-ticket", "ticket \(ticket) is not known")))
+        guard let found = requests.slot(of: ticket) else {
+            emit(.sendToWorker(peer, workerError(ticket.text, .notFound, "unknown-ticket", "ticket \(ticket) is not known")))
             return finishWorkerMessage(peer, known: known)
         }
+        let holder = requests[slot: found].holder
         // A worker that never held the ticket gets 409, also once the ticket is finished: its "answer" is
         // neither delivered nor stored as a duplicate.
-        guard request.holder == peer || request.pastHolders.contains(peer) else {
+        guard holder == peer || requests[slot: found].pastHolders.contains(peer) else {
             emit(.sendToWorker(peer, notYours("ANSWER", ticket)))
             return finishWorkerMessage(peer, known: known)
         }
-        if request.state.isFinal {
-            var change = change(.requestDuplicateAnswer, request, now: now)
-            change.worker = workers[peer.id]?.name ?? "\(peer)"
-            change.reason = "request already \(request.state.rawValue)"
-            change.body = body
-            emit(.record(change))
+        let workerName = workers.slot(of: peer.id).map { workers[slot: $0].name }
+        if requests[slot: found].state.isFinal {
+            emit(.record(.duplicateAnswer(
+                facts(requests[slot: found], now: now, worker: workerName ?? "\(peer)"),
+                reason: "request already \(requests[slot: found].state.rawValue)", body: body)))
             return finishWorkerMessage(peer, known: known)
         }
-        let holder = request.holder
-        let answeringWorker = workers[peer.id]?.name
+        let answeringWorker = workerName ?? (holder == peer ? requests[slot: found].holderName : nil)
         finish(ticket: ticket, state: .answered, reason: nil, now: now)
-        requests[ticket]!.answer = body
-        requests[ticket]!.answeredAt = now
-        let answered = requests[ticket]!
-        var change = change(.requestAnswered, answered, now: now)
-        change.worker = answeringWorker
-        change.body = body
-        emit(.record(change))
-        if let agent = answered.agent {
+        // Finishing may have let older finished requests go: the slot is looked up again.
+        let slot = requests.slot(of: ticket)!
+        requests[slot: slot].answer = body
+        requests[slot: slot].answeredAt = now
+        emit(.record(.answered(Change.Answered(
+            facts: facts(requests[slot: slot], now: now, sla: true, worker: answeringWorker), body: body,
+            submittedAt: requests[slot: slot].submittedAt, fromEarlierHolder: holder != peer))))
+        if let agent = requests[slot: slot].agent {
             emit(.sendToAgent(agent, .answer(ticket: ticket, body: body)))
         }
         if let holder, holder != peer {
@@ -117,7 +116,7 @@ extension BrokerCore {
     }
 
     /// An interim update for the agent; it counts as the first response.
-    public mutating func update(from peer: Peer, ticket: String, body: [UInt8], now: Timestamp) -> [CoreAction] {
+    public mutating func update(from peer: Peer, ticket: Ticket, body: [UInt8], now: Timestamp) -> [CoreAction] {
         let known = touch(peer, now: now)
         guard var request = requests[ticket], !request.state.isFinal, request.holder == peer else {
             emit(.sendToWorker(peer, notYours("UPDATE", ticket)))
@@ -128,10 +127,9 @@ extension BrokerCore {
         request.updatedAt = now
         requests[ticket] = request
         let first = updateReceived(ticket: ticket, now: now)
-        var change = change(.requestUpdated, request, now: now)
-        change.firstResponse = first
-        change.body = body
-        emit(.record(change))
+        emit(.record(.updated(
+            facts(of: ticket, now: now, sla: true), Change.Response(first: first, submittedAt: request.submittedAt),
+            body: body)))
         if let agent = request.agent {
             emit(.sendToAgent(agent, .update(ticket: ticket, body: body)))
         }
@@ -140,7 +138,7 @@ extension BrokerCore {
 
     /// Sends the request to another department with the same ticket; its deadline carries over.
     public mutating func transfer(
-        from peer: Peer, ticket: String, to target: String, reason: String, now: Timestamp
+        from peer: Peer, ticket: Ticket, to target: String, reason: String, now: Timestamp
     ) -> [CoreAction] {
         let known = touch(peer, now: now)
         guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
@@ -152,7 +150,7 @@ extension BrokerCore {
                 ? "ticket \(ticket) is already in \(target)"
                 : "department '\(target)' is not known; known: " + departmentNames.joined(separator: ", ")
             emit(.sendToWorker(peer, workerError(
-                ticket, target == request.department ? .badRequest : .notFound,
+                ticket.text, target == request.department ? .badRequest : .notFound,
                 target == request.department ? "same-department" : "unknown-department", message)))
             // The worker has let go of the request; it goes back to its own queue (the attempt counts, so a bot
             // that keeps transferring to a wrong department ends in the dead letters, not in a loop).
@@ -160,33 +158,36 @@ extension BrokerCore {
             fill(workerID: peer.id, now: now)
             return finishWorkerMessage(peer, known: known)
         }
-        let worker = workers[peer.id]?.name
-        move(ticket: ticket, to: target, reason: reason, now: now) { change in
-            change.worker = worker
+        let worker = workers.read(peer.id) { $0.name }
+        move(ticket: ticket, to: target, reason: reason, now: now) { facts, from in
+            facts.worker = worker
+            return .transferred(facts, from: from, reason: reason)
         }
         return finishWorkerMessage(peer, known: known)
     }
 
     /// Moves an open request to another department's queue, same ticket: whoever held it lets go (a holder
     /// other than the one asking is told to stop), the attempts start again, and the SLA clocks carry over or
-    /// restart per the receiving department. Records `event` (transferred, or escalated) and dispatches.
+    /// restart per the receiving department. Records the change `describe` makes of the request's facts and the
+    /// department it left (a transfer, or an escalation), and dispatches.
     mutating func move(
-        ticket: String, to target: String, reason: String, event: EventType = .requestTransferred,
-        cancelHolder: Bool = false, now: Timestamp, describe: (inout Change) -> Void = { _ in }
+        ticket: Ticket, to target: String, reason: String, cancelHolder: Bool = false, now: Timestamp,
+        describe: (inout Change.RequestFacts, _ from: String) -> Change
     ) {
         guard var request = requests[ticket] else { return }
         let from = request.department
         let holder = request.holder
         if let holder {
-            workers[holder.id]?.inFlight.remove(ticket)
+            workers.update(holder.id) { $0.inFlight.remove(ticket) }
             if cancelHolder { emit(.sendToWorker(holder, .cancel(ticket: ticket))) }
         }
-        if request.state == .queued { departments[from]!.queue.forget() }
+        if request.state == .queued { departments.update(from) { $0.queue.forget() } }
         if request.state == .waitingOnAgent { resumeSLA(ticket: ticket, now: now) }
         request.sla = requests[ticket]!.sla
         request.department = target
         request.state = .queued
         request.holder = nil
+        request.holderName = nil
         request.pastHolders = []
         request.attempts = 0
         request.reason = reason
@@ -194,17 +195,15 @@ extension BrokerCore {
         request.queueGeneration &+= 1
         requests[ticket] = request
         transferSLA(ticket: ticket, to: target, now: now)
-        departments[target]!.queue.push(requests[ticket]!)
-        var change = change(event, requests[ticket]!, now: now)
-        change.fromDepartment = from
-        describe(&change)
-        emit(.record(change))
+        enqueue(ticket, in: target)
+        var moved = facts(of: ticket, now: now, sla: true)
+        emit(.record(describe(&moved, from)))
         dispatch(department: target, now: now)
         if let holder { fill(workerID: holder.id, now: now) }
     }
 
     /// The department refuses the request: it is dead-lettered and the agent told why (422).
-    public mutating func reject(from peer: Peer, ticket: String, reason: String, now: Timestamp) -> [CoreAction] {
+    public mutating func reject(from peer: Peer, ticket: Ticket, reason: String, now: Timestamp) -> [CoreAction] {
         let known = touch(peer, now: now)
         guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
             emit(.sendToWorker(peer, notYours("REJECT", ticket)))
@@ -217,7 +216,7 @@ extension BrokerCore {
 
     /// The worker meant to finish a request but sent something the broker could not take (an answer over
     /// the size limit, a malformed transfer): it goes back to its queue, the attempt counted.
-    public mutating func abandon(from peer: Peer, ticket: String, reason: String, now: Timestamp) -> [CoreAction] {
+    public mutating func abandon(from peer: Peer, ticket: Ticket, reason: String, now: Timestamp) -> [CoreAction] {
         let known = touch(peer, now: now)
         guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
             return takeActions()
@@ -231,8 +230,8 @@ extension BrokerCore {
 
     /// Marks the worker alive; false if it is not registered.
     mutating func touch(_ peer: Peer, now: Timestamp) -> Bool {
-        guard workers[peer.id] != nil else { return false }
-        workers[peer.id]!.lastSeen = now
+        guard let index = workers.slot(of: peer.id) else { return false }
+        workers[slot: index].lastSeen = now
         return true
     }
 
@@ -242,17 +241,14 @@ extension BrokerCore {
         return takeActions()
     }
 
-    mutating func removeWorker(id: [UInt8], event: EventType, reason: String, now: Timestamp) {
+    mutating func removeWorker(id: PeerID, lost: Bool, reason: String, now: Timestamp) {
         guard let worker = workers.removeValue(forKey: id) else { return }
         for department in worker.departments {
-            departments[department]!.workers.removeAll { $0 == id }
+            departments.update(department) { $0.workers.removeAll { $0 == id } }
         }
-        var change = Change(type: event, at: now)
-        change.worker = worker.name
-        change.departments = worker.departments
-        change.credit = worker.credit
-        change.reason = reason
-        emit(.record(change))
+        let facts = Change.WorkerFacts(
+            name: worker.name, departments: worker.departments, credit: worker.credit, reason: reason, at: now)
+        emit(.record(lost ? .workerLost(facts) : .workerLeft(facts)))
         // Oldest first, so requeued requests keep their order.
         let held = worker.inFlight.sorted { (requests[$0]?.sequence ?? 0) < (requests[$1]?.sequence ?? 0) }
         for ticket in held {
@@ -260,15 +256,15 @@ extension BrokerCore {
         }
     }
 
-    func notYours(_ command: String, _ ticket: String) -> WorkerMessage {
-        let known = requests[ticket] != nil
+    func notYours(_ command: String, _ ticket: Ticket) -> WorkerOrder {
+        let known = requests.contains(ticket)
         return workerError(
-            ticket, known ? .conflict : .notFound, known ? "not-held" : "unknown-ticket",
+            ticket.text, known ? .conflict : .notFound, known ? "not-held" : "unknown-ticket",
             known ? "\(command) for ticket \(ticket), which this worker does not hold (or it is finished)"
                 : "\(command) for unknown ticket \(ticket)")
     }
 
-    func workerError(_ reference: String, _ status: StatusCode, _ error: String, _ message: String) -> WorkerMessage {
+    func workerError(_ reference: String, _ status: StatusCode, _ error: String, _ message: String) -> WorkerOrder {
         .error(reference: reference, status: status, detail: errorDetail(status, error, message))
     }
 }
@@ -276,7 +272,7 @@ extension BrokerCore {
 extension BrokerCore {
     /// The worker asks the agent for more information: the request waits on the agent (it stays with the
     /// worker) and its service-level clocks pause. It counts as the first response.
-    public mutating func needsInfo(from peer: Peer, ticket: String, question: [UInt8], now: Timestamp) -> [CoreAction] {
+    public mutating func needsInfo(from peer: Peer, ticket: Ticket, question: [UInt8], now: Timestamp) -> [CoreAction] {
         let known = touch(peer, now: now)
         guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
             emit(.sendToWorker(peer, notYours("NEEDS_INFO", ticket)))
@@ -284,18 +280,17 @@ extension BrokerCore {
         }
         guard request.state != .waitingOnAgent else {
             emit(.sendToWorker(peer, workerError(
-                ticket, .conflict, "already-waiting",
+                ticket.text, .conflict, "already-waiting",
                 "ticket \(ticket) already waits on the agent; wait for its INFO before asking again")))
             return finishWorkerMessage(peer, known: known)
         }
         let first = firstResponse(ticket: ticket, now: now)
-        requests[ticket]!.state = .waitingOnAgent
-        requests[ticket]!.updatedAt = now
+        requests.update(ticket) { $0.state = .waitingOnAgent }
+        requests.update(ticket) { $0.updatedAt = now }
         pauseSLA(ticket: ticket, now: now)
-        var change = change(.requestWaitingOnAgent, requests[ticket]!, now: now)
-        change.firstResponse = first
-        change.body = question
-        emit(.record(change))
+        emit(.record(.waitingOnAgent(
+            facts(of: ticket, now: now, sla: true), Change.Response(first: first, submittedAt: request.submittedAt),
+            question: question)))
         if let agent = request.agent {
             emit(.sendToAgent(agent, .question(ticket: ticket, body: question)))
         }

@@ -8,13 +8,13 @@ import SwitchboardSchema
 /// order. Tests drive it with made-up timestamps; the broker thread drives it with the wall clock.
 public struct BrokerCore: Sendable {
     public internal(set) var configuration: CoreConfiguration
-    var departments: [String: DepartmentState] = [:]
-    var requests: [String: RequestRecord] = [:]
+    var departments = KeyedSlots<String, DepartmentState>()
+    var requests = TicketTable<RequestRecord>()
     /// Client request id → ticket, for idempotent submission.
-    var ticketsByRequestID: [String: String] = [:]
-    var workers: [[UInt8]: WorkerRecord] = [:]
+    var ticketsByRequestID: [String: Ticket] = [:]
+    var workers = KeyedSlots<PeerID, WorkerRecord>()
     /// Finished tickets held in `requests`, oldest first, so memory stays bounded.
-    var finished = Deque<String>()
+    var finished = Deque<Ticket>()
     /// Every finished request's id and ticket within the retention, oldest first, for idempotency.
     var finishedIndex = Deque<FinishedEntry>()
     var timers = TimerQueue()
@@ -24,13 +24,15 @@ public struct BrokerCore: Sendable {
     var registrations: UInt64 = 0
     public internal(set) var openRequests = 0
     var outbox: [CoreAction] = []
+    /// Storage for the next outbox (see ``recycle(_:)``).
+    var spareOutbox: [CoreAction] = []
     /// The broker is stopping: no new submissions, no new offers; workers finish what they hold.
     public internal(set) var draining = false
 
     struct FinishedEntry: Sendable {
         let finishedAt: Timestamp
         let requestID: String
-        let ticket: String
+        let ticket: Ticket
     }
 
     struct DepartmentState: Sendable {
@@ -39,7 +41,7 @@ public struct BrokerCore: Sendable {
         }
         var queue = RequestQueue()
         /// Identities of the workers serving it, in registration order.
-        var workers: [[UInt8]] = []
+        var workers: [PeerID] = []
         /// The SLA policy of each priority, built once: every request pins one of these values, so 100,000
         /// open requests share a handful of policies' storage instead of holding a copy each.
         private(set) var slaPolicies: [Priority: SLAPolicy]
@@ -69,47 +71,97 @@ public struct BrokerCore: Sendable {
     public var nextDeadline: Timestamp? { timers.nextDeadline }
 
     /// Names of the configured departments, sorted (not those a reload removed).
-    public var departmentNames: [String] { departments.filter { !$0.value.retired }.keys.sorted() }
+    public var departmentNames: [String] {
+        departments.slots.filter { !departments[slot: $0.value].retired }.keys.sorted()
+    }
 
     /// Whether a department takes new requests: configured, and not removed by a reload.
-    public func takesRequests(_ department: String) -> Bool { departments[department].map { !$0.retired } ?? false }
+    public func takesRequests(_ department: String) -> Bool {
+        departments.slot(of: department).map { !departments[slot: $0].retired } ?? false
+    }
 
     /// Requests waiting in a department's queue (not offered to anyone).
-    public func queuedCount(department: String) -> Int { departments[department]?.queue.count ?? 0 }
+    public func queuedCount(department: String) -> Int {
+        departments.slot(of: department).map { departments[slot: $0].queue.count } ?? 0
+    }
 
     /// Live workers serving a department.
-    public func workerCount(department: String) -> Int { departments[department]?.workers.count ?? 0 }
+    public func workerCount(department: String) -> Int {
+        departments.slot(of: department).map { departments[slot: $0].workers.count } ?? 0
+    }
 
     public var workerCount: Int { workers.count }
 
     /// The state of a ticket, if known.
-    public func state(of ticket: String) -> RequestState? { requests[ticket]?.state }
+    public func state(of ticket: Ticket) -> RequestState? { requests.read(ticket) { $0.state } }
 
     /// Who submitted a ticket Core holds: `.some(nil)` when it was submitted without authentication, nil when
     /// Core does not hold it (ask the ledger).
-    public func owner(of ticket: String) -> String?? { requests[ticket].map(\.owner) }
+    public func owner(of ticket: Ticket) -> String?? { requests.read(ticket) { $0.owner } }
 
     /// A registered worker's connection, name and departments.
-    public func worker(identity: [UInt8]) -> (peer: Peer, name: String, departments: [String])? {
-        workers[identity].map { ($0.peer, $0.name, $0.departments) }
+    public func worker(identity: PeerID) -> (peer: Peer, name: String, departments: [String])? {
+        workers.slot(of: identity).map { (workers[slot: $0].peer, workers[slot: $0].name, workers[slot: $0].departments) }
     }
 
     /// The ticket a client request id was given, within the idempotency window.
-    public func ticket(forRequestID requestID: String) -> String? { ticketsByRequestID[requestID] }
+    public func ticket(forRequestID requestID: String) -> Ticket? { ticketsByRequestID[requestID] }
 
     /// The department a ticket is in now, if Core holds it.
-    public func department(of ticket: String) -> String? { requests[ticket]?.department }
+    public func department(of ticket: Ticket) -> String? { requests.read(ticket) { $0.department } }
 
     /// Whether a department has a live worker that takes new requests (not draining).
     public func isServed(_ department: String) -> Bool {
-        departments[department]?.workers.contains { workers[$0]?.draining == false } ?? false
+        guard let index = departments.slot(of: department) else { return false }
+        return departments[slot: index].workers.contains { id in
+            workers.slot(of: id).map { !workers[slot: $0].draining } ?? false
+        }
     }
 
     mutating func emit(_ action: CoreAction) { outbox.append(action) }
 
+    /// The actions emitted since the last call. The outbox then reuses the buffer last given to
+    /// ``recycle(_:)``, so that a broker handing each list back allocates none per message.
     mutating func takeActions() -> [CoreAction] {
-        defer { outbox.removeAll(keepingCapacity: true) }
-        return outbox
+        var taken: [CoreAction] = []
+        swap(&taken, &spareOutbox)
+        swap(&taken, &outbox)
+        return taken
+    }
+
+    /// Hands back a list of actions once carried out: its storage holds the next ones.
+    public mutating func recycle(_ actions: inout [CoreAction]) {
+        actions.removeAll(keepingCapacity: true)
+        if actions.capacity > spareOutbox.capacity { swap(&actions, &spareOutbox) }
+    }
+
+    /// Schedules a timer. Timers left behind by finished requests and earlier offers are dropped once they
+    /// outnumber those that can still apply (one heartbeat, one expiry per worker, at most an offer timeout and
+    /// an SLA timer per open request), so the heap stays proportional to what is open.
+    mutating func schedule(_ kind: TimerQueue.Kind, at due: Timestamp) {
+        timers.schedule(kind, at: due)
+        let live = 1 + workers.count + 2 * openRequests
+        guard timers.count > 2 * live + 4096 else { return }
+        var compacted = timers
+        timers = TimerQueue()
+        compacted.compact { isLive($0) }
+        timers = compacted
+    }
+
+    /// Whether a timer can still act when it fires.
+    func isLive(_ kind: TimerQueue.Kind) -> Bool {
+        switch kind {
+        case .heartbeat:
+            return true
+        case let .offerTimeout(ticket, offer):
+            guard let slot = requests.slot(of: ticket) else { return false }
+            return requests[slot: slot].state == .offered && requests[slot: slot].queueGeneration == offer
+        case let .workerExpiry(id, registration):
+            return workers.slot(of: id).map { workers[slot: $0].registration == registration } ?? false
+        case let .sla(ticket, generation):
+            guard let slot = requests.slot(of: ticket) else { return false }
+            return !requests[slot: slot].state.isFinal && requests[slot: slot].sla?.generation == generation
+        }
     }
 
     // MARK: Timers
@@ -129,13 +181,13 @@ public struct BrokerCore: Sendable {
                     emit(.sendToWorker(worker.peer, .heartbeat))
                 }
                 pruneIndex(now: now)
-                timers.schedule(.heartbeat, at: now + configuration.heartbeatInterval)
+                schedule(.heartbeat, at: now + configuration.heartbeatInterval)
             }
         }
         return takeActions()
     }
 
-    private mutating func offerTimedOut(ticket: String, offer: UInt32, now: Timestamp) {
+    private mutating func offerTimedOut(ticket: Ticket, offer: UInt32, now: Timestamp) {
         guard let request = requests[ticket], request.state == .offered, request.queueGeneration == offer,
             let holder = request.holder
         else { return }
@@ -147,19 +199,23 @@ public struct BrokerCore: Sendable {
         fill(workerID: holder.id, now: now)
     }
 
-    private mutating func checkExpiry(workerID: [UInt8], registration: UInt64, now: Timestamp) {
-        guard let worker = workers[workerID], worker.registration == registration else { return }
+    private mutating func checkExpiry(workerID: PeerID, registration: UInt64, now: Timestamp) {
+        guard let slot = workers.slot(of: workerID), workers[slot: slot].registration == registration else { return }
+        let worker = workers[slot: slot]
         let expiresAt = worker.lastSeen + worker.timeout
         if expiresAt > now {
-            timers.schedule(.workerExpiry(id: workerID, registration: registration), at: expiresAt)
+            schedule(.workerExpiry(id: workerID, registration: registration), at: expiresAt)
             return
         }
-        removeWorker(
-            id: workerID, event: .workerLost,
-            reason: "no heartbeat for \(worker.timeout)", now: now)
+        removeWorker(id: workerID, lost: true, reason: "no heartbeat for \(worker.timeout)", now: now)
     }
 
     func policy(_ department: String) -> DepartmentPolicy {
-        departments[department]!.policy
+        departments[slot: departments.slot(of: department)!].policy
+    }
+
+    /// How long an offer in the department may wait for its ACCEPT.
+    func offerTimeout(_ department: String) -> Duration {
+        departments[slot: departments.slot(of: department)!].policy.offerTimeout
     }
 }

@@ -4,14 +4,18 @@ import SwitchboardSchema
 /// frames its messages with an empty delimiter (REQ sockets do), so that replies are framed the same way,
 /// and, for a Majordomo peer, the dialect it speaks (Core never looks at it; the broker translates).
 public struct Peer: Sendable, Hashable, CustomStringConvertible {
-    public let id: [UInt8]
+    public let id: PeerID
     public var delimited: Bool
     public var majordomo: MajordomoDialect?
 
-    public init(id: [UInt8], delimited: Bool = false, majordomo: MajordomoDialect? = nil) {
+    public init(id: PeerID, delimited: Bool = false, majordomo: MajordomoDialect? = nil) {
         self.id = id
         self.delimited = delimited
         self.majordomo = majordomo
+    }
+
+    public init(id: [UInt8], delimited: Bool = false, majordomo: MajordomoDialect? = nil) {
+        self.init(id: PeerID(id), delimited: delimited, majordomo: majordomo)
     }
 
     // Identity alone names a peer; the framing flag and dialect are how to talk to it.
@@ -19,8 +23,5 @@ public struct Peer: Sendable, Hashable, CustomStringConvertible {
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     /// The identity in hex, for logs.
-    public var description: String {
-        let digits = Array("0123456789abcdef")
-        return String(id.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] })
-    }
+    public var description: String { id.hex }
 }

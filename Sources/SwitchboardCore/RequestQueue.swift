@@ -10,7 +10,7 @@ struct RequestQueue: Sendable {
         let rank: Int
         let deadline: Timestamp
         let sequence: UInt64
-        let ticket: String
+        let ticket: Ticket
         let generation: UInt32
 
         static func < (lhs: Entry, rhs: Entry) -> Bool {
@@ -22,17 +22,23 @@ struct RequestQueue: Sendable {
         static func == (lhs: Entry, rhs: Entry) -> Bool {
             lhs.sequence == rhs.sequence && lhs.generation == rhs.generation
         }
+
+        /// The entry of a request as it stands.
+        init(_ request: borrowing RequestRecord) {
+            rank = request.priority.rank
+            deadline = request.deadline
+            sequence = request.sequence
+            ticket = request.ticket
+            generation = request.queueGeneration
+        }
     }
 
     private var heap = Heap<Entry>()
     /// Requests really waiting (stale entries excluded).
     private(set) var count = 0
 
-    mutating func push(_ request: RequestRecord) {
-        heap.insert(
-            Entry(
-                rank: request.priority.rank, deadline: request.deadline, sequence: request.sequence,
-                ticket: request.ticket, generation: request.queueGeneration))
+    mutating func push(_ entry: Entry) {
+        heap.insert(entry)
         count += 1
     }
 

@@ -2,7 +2,7 @@ import SwitchboardSchema
 
 /// Everything Core knows about one request.
 struct RequestRecord: Sendable {
-    let ticket: String
+    let ticket: Ticket
     let requestID: String
     var department: String
     var priority: Priority
@@ -11,6 +11,8 @@ struct RequestRecord: Sendable {
     var attempts: Int = 0
     /// The worker the request is offered to or accepted by.
     var holder: Peer?
+    /// The holder's name, kept with it: changes name the worker even after it has gone.
+    var holderName: String?
     /// Earlier holders in this department: their late answers still count (first answer wins).
     var pastHolders: [Peer] = []
     /// The principal that submitted it (CURVE on); only it and ops may read or cancel it.
@@ -27,8 +29,8 @@ struct RequestRecord: Sendable {
     var respondedAt: Timestamp?
     var answer: [UInt8]?
     var reason: String?
-    /// Why a dead-lettered request failed: `rejected` or `max_attempts`.
-    var failure: String?
+    /// Why a dead-lettered request failed.
+    var failure: Change.Failure?
     var updates: Int = 0
     /// The pinned service-level policy and its clocks.
     var sla: RequestSLA?

@@ -9,12 +9,17 @@ struct RequestSLA: Sendable, Equatable {
 
     init(policy: SLAPolicy, startingAt start: Timestamp) {
         self.policy = policy
-        clocks = policy.targets.keys.sorted().map { SLAClock(target: $0, budget: policy.targets[$0]!, startingAt: start) }
+        clocks = policy.clockTargets.map { SLAClock(target: $0.target, budget: $0.budget, startingAt: start) }
     }
 
     /// The earliest instant at which some running clock passes its next threshold.
     var nextDue: Timestamp? {
-        clocks.compactMap { $0.nextDue(policy: policy) }.min()
+        var earliest: Timestamp?
+        for clock in clocks {
+            guard let due = clock.nextDue(policy: policy) else { continue }
+            if earliest.map({ due < $0 }) ?? true { earliest = due }
+        }
+        return earliest
     }
 
     /// When the answer falls due if nothing pauses it (orders the queue within a priority).

@@ -96,36 +96,93 @@ public struct SLAState: Sendable, Equatable {
 
     /// The form the ledger stores.
     public var snapshot: SLASnapshot { SLASnapshot(value) }
+
+    /// Appends the JSON the ledger stores (``SLASnapshot/jsonText`` of ``snapshot``, byte for byte) without
+    /// building the snapshot: the policy's part was written once with the policy, only the clocks are new.
+    public func writeJSON(into out: inout [UInt8]) {
+        let (prefix, suffix) = value.policy.jsonAroundClocks
+        out.append(contentsOf: prefix)
+        for (index, clock) in value.clocks.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"budget_ms":"#.utf8)
+            JSONBytes.append(clock.budget.milliseconds, to: &out)
+            if let outcome = clock.outcome {
+                out.append(contentsOf: #","outcome":""#.utf8)
+                out.append(contentsOf: outcome.rawValue.utf8)
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(contentsOf: #","passed":"#.utf8)
+            JSONBytes.append(Int64(clock.passed), to: &out)
+            if let since = clock.runningSince {
+                out.append(contentsOf: #","running_since":"#.utf8)
+                JSONBytes.append(since.rawValue, to: &out)
+            }
+            out.append(contentsOf: clock.stopped ? #","stopped":true,"target":""#.utf8 : #","stopped":false,"target":""#.utf8)
+            out.append(contentsOf: clock.target.rawValue.utf8)
+            out.append(contentsOf: #"","used_ms":"#.utf8)
+            JSONBytes.append(clock.used.milliseconds, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(contentsOf: suffix)
+    }
+}
+
+/// Integers as JSON text, appended to bytes.
+enum JSONBytes {
+    static func append(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var rest = value.magnitude
+        var digits: (UInt64, UInt64) = (0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(48 + rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
 }
 
 extension SLASnapshot {
     init(_ sla: RequestSLA) {
         let policy = sla.policy
-        targets = Dictionary(uniqueKeysWithValues: policy.targets.map { ($0.key.rawValue, $0.value.milliseconds) })
-        warnings = policy.warnings
-        calendar = policy.calendar.isAlways ? nil : Calendar(
-            timeZone: policy.calendar.timeZone,
-            weekly: Dictionary(uniqueKeysWithValues: policy.calendar.weekly.map { day, intervals in
+        self.init(
+            targets: policy.targets, warnings: policy.warnings, calendar: policy.calendar, escalation: policy.escalation,
+            clocks: sla.clocks.map { clock in
+                Clock(
+                    target: clock.target, budgetMs: clock.budget.milliseconds, usedMs: clock.used.milliseconds,
+                    runningSince: clock.runningSince?.rawValue, passed: clock.passed,
+                    outcome: clock.outcome?.rawValue, stopped: clock.stopped)
+            })
+    }
+
+    /// A snapshot of a policy's parts and some clocks.
+    init(
+        targets: [SLATarget: Duration], warnings: [Double], calendar: BusinessCalendar, escalation: Escalation,
+        clocks: [Clock]
+    ) {
+        self.targets = Dictionary(uniqueKeysWithValues: targets.map { ($0.key.rawValue, $0.value.milliseconds) })
+        self.warnings = warnings
+        self.calendar = calendar.isAlways ? nil : Calendar(
+            timeZone: calendar.timeZone,
+            weekly: Dictionary(uniqueKeysWithValues: calendar.weekly.map { day, intervals in
                 (String(day), intervals.map { [$0.start, $0.end] })
             }),
-            holidays: policy.calendar.holidays.sorted())
-        switch policy.escalation {
+            holidays: calendar.holidays.sorted())
+        switch escalation {
         case .notify:
-            escalation = "notify"
+            self.escalation = "notify"
             escalationDepartment = nil
         case .raisePriority:
-            escalation = "raise_priority"
+            self.escalation = "raise_priority"
             escalationDepartment = nil
         case .transfer(let department):
-            escalation = "transfer"
+            self.escalation = "transfer"
             escalationDepartment = department
         }
-        clocks = sla.clocks.map { clock in
-            Clock(
-                target: clock.target, budgetMs: clock.budget.milliseconds, usedMs: clock.used.milliseconds,
-                runningSince: clock.runningSince?.rawValue, passed: clock.passed, outcome: clock.outcome?.rawValue,
-                stopped: clock.stopped)
-        }
+        self.clocks = clocks
     }
 
     /// The policy and clocks again; nil if the snapshot names something this version does not know.
@@ -167,6 +224,21 @@ extension SLASnapshot {
             return clock
         }
         return restored
+    }
+}
+
+extension SLASnapshot {
+    /// The policy's part of the JSON the ledger stores, before and after the clocks' array (whose brackets they
+    /// include): the same text as ``jsonText`` gives around the clocks.
+    static func policyJSON(
+        targets: [SLATarget: Duration], warnings: [Double], calendar: BusinessCalendar, escalation: Escalation
+    ) -> (prefix: [UInt8], suffix: [UInt8]) {
+        let empty = SLASnapshot(targets: targets, warnings: warnings, calendar: calendar, escalation: escalation, clocks: [])
+        let text = Array(empty.jsonText.utf8)
+        let marker = Array(#""clocks":["#.utf8)
+        let start = (0...(text.count - marker.count)).first { text[$0..<($0 + marker.count)].elementsEqual(marker) }!
+        let end = start + marker.count
+        return (Array(text[..<end]), Array(text[end...]))
     }
 }
 

@@ -2,17 +2,19 @@ import HeapModule
 import SwitchboardSchema
 
 /// Core's timers in one heap. Timers are never cancelled: when one fires, Core checks whether it still
-/// applies (the offer was already accepted, the worker was heard from since).
+/// applies (the offer was already accepted, the worker was heard from since). So that timers left behind by
+/// finished requests do not pile up for the length of their targets (hours), the heap is rebuilt without
+/// them once they outnumber the ones that can still apply (see ``compact(keeping:)``).
 struct TimerQueue: Sendable {
     enum Kind: Sendable, Equatable {
         /// `offer` is the request's queue generation when it was offered: it names that one offer, since
         /// attempt numbers start again at 1 after a transfer.
-        case offerTimeout(ticket: String, offer: UInt32)
+        case offerTimeout(ticket: Ticket, offer: UInt32)
         /// `registration` tells this registration's timer from one left by an earlier READY of the same peer.
-        case workerExpiry(id: [UInt8], registration: UInt64)
+        case workerExpiry(id: PeerID, registration: UInt64)
         case heartbeat
         /// A request's next SLA threshold; `generation` tells the latest schedule from older ones.
-        case sla(ticket: String, generation: UInt32)
+        case sla(ticket: Ticket, generation: UInt32)
     }
 
     struct Entry: Comparable, Sendable {
@@ -45,4 +47,9 @@ struct TimerQueue: Sendable {
     }
 
     var count: Int { heap.count }
+
+    /// Drops every timer that can no longer apply, in one pass (linear in the timers held).
+    mutating func compact(keeping isLive: (Kind) -> Bool) {
+        heap = Heap(heap.unordered.filter { isLive($0.kind) })
+    }
 }

@@ -6,7 +6,7 @@ struct WorkerRecord: Sendable {
     let name: String
     let departments: [String]
     let credit: Int
-    var inFlight: Set<String> = []
+    var inFlight: Set<Ticket> = []
     var lastSeen: Timestamp
     /// When it registered.
     var joinedAt: Timestamp

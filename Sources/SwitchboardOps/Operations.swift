@@ -130,10 +130,12 @@ final class Operations: Sendable {
     // MARK: Actions
 
     func requeue(ticket: String) async throws -> ActionResult {
-        guard let stored = try await ledgerRead({ ledger in try ledger.request(ticket: ticket) }) else {
+        guard let stored = try await ledgerRead({ ledger in try ledger.request(ticket: ticket) }),
+            let recovered = stored.recovered
+        else {
             throw OpsError(.notFound, "unknown-ticket", "ticket \(ticket) is not known", ticket: ticket)
         }
-        let result = try await live { try await $0.requeue(deadLetter: stored.recovered) }
+        let result = try await live { try await $0.requeue(deadLetter: recovered) }
         let state = try result.mapError { OpsError($0, ticket: ticket) }.get()
         return ActionResult(
             action: .requeue, ticket: ticket, state: state,

@@ -73,10 +73,17 @@ extension AgentMessage {
     public static func decode(
         _ frames: ArraySlice<[UInt8]>, direction: Direction, limits: ProtocolLimits = .default
     ) throws(ProtocolError) -> AgentMessage {
+        try decode(Frames(frames)[...], direction: direction, limits: limits)
+    }
+
+    /// Decodes the frames after the signature, read in place from a received message.
+    public static func decode(
+        _ frames: Slice<Frames>, direction: Direction, limits: ProtocolLimits = .default
+    ) throws(ProtocolError) -> AgentMessage {
         guard let commandFrame = frames.first else {
             throw ProtocolError(.badRequest, "missing-command", "agent message has no command frame (frame 2)")
         }
-        guard commandFrame.count == 1, let command = AgentCommand(rawValue: commandFrame[0]) else {
+        guard commandFrame.count == 1, let command = AgentCommand(rawValue: commandFrame[commandFrame.startIndex]) else {
             throw ProtocolError(
                 .badRequest, "unknown-command",
                 "unknown agent command \(Printable.describe(commandFrame)); "
@@ -105,7 +112,7 @@ extension AgentMessage {
             let info = try reader.metadata("status")
             let answer = reader.optional()
             if let answer { try reader.checkSize(answer, field: "answer") }
-            message = .status(ticket: ticket, info: info, answer: answer)
+            message = .status(ticket: ticket, info: info, answer: answer.map { Array($0) })
         case (.cancel, .toBroker):
             message = .cancel(ticket: try reader.ticket())
         case (.error, .fromBroker):

@@ -6,7 +6,7 @@ public enum DepartmentName {
         return bytes.allSatisfy { isLetterOrDigit($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
     }
 
-    static func validate(_ frame: [UInt8], command: String, limits: ProtocolLimits) throws(ProtocolError) -> String {
+    static func validate(_ frame: ArraySlice<UInt8>, command: String, limits: ProtocolLimits) throws(ProtocolError) -> String {
         let text = try FrameReader.text(frame, field: "department", command: command, maxBytes: limits.maxDepartmentBytes)
         guard isValid(text) else {
             throw ProtocolError(

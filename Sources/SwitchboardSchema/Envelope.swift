@@ -12,6 +12,13 @@ public enum Envelope {
     public static func decodeToBroker(_ frames: ArraySlice<[UInt8]>, limits: ProtocolLimits = .default)
         throws(ProtocolError) -> (message: NativeMessage, delimited: Bool)
     {
+        try decodeToBroker(Frames(frames)[...], limits: limits)
+    }
+
+    /// Decodes a message that arrived at the broker, read in place. `frames` excludes the routing identity.
+    public static func decodeToBroker(_ frames: Slice<Frames>, limits: ProtocolLimits = .default)
+        throws(ProtocolError) -> (message: NativeMessage, delimited: Bool)
+    {
         var rest = frames
         var delimited = false
         if let first = rest.first, first.isEmpty {

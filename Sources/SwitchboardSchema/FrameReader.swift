@@ -1,11 +1,11 @@
 /// Reads the frames of one message in order and names precisely what is missing or wrong.
 struct FrameReader {
-    private let frames: ArraySlice<[UInt8]>
+    private let frames: Slice<Frames>
     private var index: Int
     let command: String
     let limits: ProtocolLimits
 
-    init(_ frames: ArraySlice<[UInt8]>, command: String, limits: ProtocolLimits) {
+    init(_ frames: Slice<Frames>, command: String, limits: ProtocolLimits) {
         self.frames = frames
         self.index = frames.startIndex
         self.command = command
@@ -15,7 +15,7 @@ struct FrameReader {
     /// 1-based position of the next frame after the signature and command, for messages.
     private var position: Int { index - frames.startIndex + 3 }
 
-    mutating func next(_ field: String) throws(ProtocolError) -> [UInt8] {
+    mutating func next(_ field: String) throws(ProtocolError) -> ArraySlice<UInt8> {
         guard index < frames.endIndex else {
             throw ProtocolError(
                 .badRequest, "missing-frame", "\(command) is missing frame \(position) (\(field))")
@@ -25,7 +25,7 @@ struct FrameReader {
     }
 
     /// The next frame if there is one.
-    mutating func optional() -> [UInt8]? {
+    mutating func optional() -> ArraySlice<UInt8>? {
         guard index < frames.endIndex else { return nil }
         defer { index += 1 }
         return frames[index]
@@ -36,7 +36,7 @@ struct FrameReader {
         return try FrameReader.text(frame, field: field, command: command, maxBytes: maxBytes, allowEmpty: allowEmpty)
     }
 
-    static func text(_ frame: [UInt8], field: String, command: String, maxBytes: Int, allowEmpty: Bool = false)
+    static func text(_ frame: ArraySlice<UInt8>, field: String, command: String, maxBytes: Int, allowEmpty: Bool = false)
         throws(ProtocolError) -> String
     {
         if frame.isEmpty && !allowEmpty {
@@ -47,9 +47,13 @@ struct FrameReader {
                 .badRequest, "\(field)-too-long",
                 "\(command): \(field) is \(frame.count) bytes; the limit is \(maxBytes)")
         }
-        guard let text = String(validating: frame, as: UTF8.self),
-            !frame.contains(where: { $0 < 0x20 || $0 == 0x7F })
-        else {
+        // Validated on the frame's bytes in place (the generic initializer would go through the slice's
+        // witnesses, on every request id and ticket).
+        let validated = frame.withUnsafeBufferPointer { bytes -> String? in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
+            return String(validating: bytes, as: UTF8.self)
+        }
+        guard let text = validated else {
             throw ProtocolError(
                 .badRequest, "bad-\(field)", "\(command): \(field) must be printable UTF-8 without control characters")
         }
@@ -68,7 +72,7 @@ struct FrameReader {
     mutating func body(_ field: String = "body") throws(ProtocolError) -> [UInt8] {
         let frame = try next(field)
         try checkSize(frame, field: field)
-        return frame
+        return Array(frame)
     }
 
     mutating func reason() throws(ProtocolError) -> String {
@@ -80,7 +84,7 @@ struct FrameReader {
         return text
     }
 
-    func checkSize(_ frame: [UInt8], field: String) throws(ProtocolError) {
+    func checkSize(_ frame: ArraySlice<UInt8>, field: String) throws(ProtocolError) {
         if frame.count > limits.maxBodyBytes {
             throw ProtocolError(
                 .payloadTooLarge, "\(field)-too-large",
@@ -95,7 +99,7 @@ struct FrameReader {
                 .payloadTooLarge, "\(field)-too-large",
                 "\(command): \(field) is \(frame.count) bytes; the limit is \(limits.maxMetadataBytes)")
         }
-        return frame
+        return Array(frame)
     }
 
     /// Fails if frames are left over: a message with extra frames is malformed, not silently trimmed.

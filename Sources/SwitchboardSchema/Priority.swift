@@ -20,10 +20,10 @@ public enum Priority: String, CaseIterable, Sendable, Codable, Comparable {
     /// One step more urgent (urgent stays urgent).
     public var raised: Priority { Priority.allCases[max(0, rank - 1)] }
 
-    public static func parse(_ frame: [UInt8]) throws(ProtocolError) -> Priority {
+    public static func parse<Bytes: Collection<UInt8>>(_ frame: Bytes) throws(ProtocolError) -> Priority {
         // An empty priority frame means "normal", so simple clients can leave it blank.
         if frame.isEmpty { return .normal }
-        if let priority = Priority(rawValue: String(decoding: frame, as: UTF8.self)) { return priority }
+        for priority in Priority.allCases where frame.elementsEqual(priority.rawValue.utf8) { return priority }
         throw ProtocolError(
             .badRequest, "bad-priority",
             "priority must be one of urgent, high, normal, low; got \(Printable.describe(frame))")

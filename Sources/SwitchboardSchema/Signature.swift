@@ -21,9 +21,9 @@ public enum Signature: Sendable, Equatable {
     }
 
     /// Reads a signature frame. A known family with another two-digit version gives `505`; anything else `400`.
-    public static func parse(_ frame: [UInt8]) throws(ProtocolError) -> Signature {
-        if frame == agentBytes { return .agent }
-        if frame == workerBytes { return .worker }
+    public static func parse<Bytes: Collection<UInt8>>(_ frame: Bytes) throws(ProtocolError) -> Signature {
+        if frame.equals(agentBytes) { return .agent }
+        if frame.equals(workerBytes) { return .worker }
         let isFamily = frame.starts(with: agentFamily) || frame.starts(with: workerFamily)
         if frame.count == 6, isFamily, frame.dropFirst(4).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             throw ProtocolError(

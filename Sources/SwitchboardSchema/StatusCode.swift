@@ -37,7 +37,7 @@ public struct StatusCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public var frame: [UInt8] { Array(String(rawValue).utf8) }
 
     /// Parses a status frame: exactly three ASCII digits, 100 to 599.
-    public static func parse(_ frame: [UInt8]) -> StatusCode? {
+    public static func parse<Bytes: Collection<UInt8>>(_ frame: Bytes) -> StatusCode? {
         guard frame.count == 3, frame.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         let value = frame.reduce(0) { $0 * 10 + Int($1 - 0x30) }
         return (100..<600).contains(value) ? StatusCode(value) : nil

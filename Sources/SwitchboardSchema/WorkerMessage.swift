@@ -75,10 +75,17 @@ extension WorkerMessage {
     public static func decode(
         _ frames: ArraySlice<[UInt8]>, direction: Direction, limits: ProtocolLimits = .default
     ) throws(ProtocolError) -> WorkerMessage {
+        try decode(Frames(frames)[...], direction: direction, limits: limits)
+    }
+
+    /// Decodes the frames after the signature, read in place from a received message.
+    public static func decode(
+        _ frames: Slice<Frames>, direction: Direction, limits: ProtocolLimits = .default
+    ) throws(ProtocolError) -> WorkerMessage {
         guard let commandFrame = frames.first else {
             throw ProtocolError(.badRequest, "missing-command", "worker message has no command frame (frame 2)")
         }
-        guard commandFrame.count == 1, let command = WorkerCommand(rawValue: commandFrame[0]) else {
+        guard commandFrame.count == 1, let command = WorkerCommand(rawValue: commandFrame[commandFrame.startIndex]) else {
             throw ProtocolError(
                 .badRequest, "unknown-command",
                 "unknown worker command \(Printable.describe(commandFrame)); "

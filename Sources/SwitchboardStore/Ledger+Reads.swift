@@ -18,16 +18,19 @@ extension Ledger {
 
     /// Request id → ticket and finish time of every finished request still in the ledger, oldest finished
     /// first: what recovery restores into the idempotency index.
-    public func finishedIndex() throws -> [(requestID: String, ticket: String, finishedAt: Timestamp)] {
+    public func finishedIndex() throws -> [(requestID: String, ticket: Ticket, finishedAt: Timestamp)] {
         try reportingErrors {
             try writer.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT request_id, ticket, finished_at FROM request
                     WHERE finished_at IS NOT NULL ORDER BY finished_at, ticket
                     """)
-                var index: [(requestID: String, ticket: String, finishedAt: Timestamp)] = []
+                var index: [(requestID: String, ticket: Ticket, finishedAt: Timestamp)] = []
                 while let row = try rows.next() {
-                    index.append((row[0], row[1], Timestamp(milliseconds: row[2])))
+                    let text: String = row[1]
+                    // A ticket this broker could not have issued (edited by hand) cannot be asked for again.
+                    guard let ticket = Ticket(text) else { continue }
+                    index.append((row[0], ticket, Timestamp(milliseconds: row[2])))
                 }
                 return index
             }
@@ -36,10 +39,10 @@ extension Ledger {
 
     /// The largest ticket in the ledger (nil on an empty one), so new tickets sort after it. Tickets grow
     /// with time, so one lost to pruning (finished longer ago than the retention) is far behind the clock.
-    public func lastTicket() throws -> String? {
+    public func lastTicket() throws -> Ticket? {
         try reportingErrors {
             try writer.read { db in
-                try String.fetchOne(db, sql: "SELECT MAX(ticket) FROM request")
+                try String.fetchOne(db, sql: "SELECT MAX(ticket) FROM request").flatMap(Ticket.init)
             }
         }
     }
@@ -53,16 +56,37 @@ extension Ledger {
         }
     }
 
-    /// The ticket's history in the order it happened, without bodies; empty for an unknown ticket.
+    /// The ticket's history in the order it happened, without bodies; empty for an unknown ticket. The entries
+    /// written as rows come first, then the routine events the request row still holds (see ``RequestWrite``).
     public func history(ticket: String) throws -> [StoredEvent] {
         try reportingErrors {
             try writer.read { db in
-                try RequestEventRow
+                var events = try RequestEventRow
                     .select(RequestEventRow.CodingKeys.allCases.filter { $0 != .body }.map { Column($0) })
                     .filter(RequestEventRow.Columns.ticket == ticket)
                     .order(RequestEventRow.Columns.id)
                     .fetchAll(db)
                     .map { try $0.stored(path: path) }
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT trail, submitted_at, offered_at, accepted_at, answered_at, department, attempts, worker
+                    FROM request WHERE ticket = ?
+                    """, arguments: [ticket])
+                else { return events }
+                let trail = Trail(rawValue: UInt8(truncatingIfNeeded: row["trail"] as Int64))
+                let department: String = row["department"], attempts: Int = row["attempts"], worker: String? = row["worker"]
+                var id = events.last?.id ?? 0
+                func add(_ type: EventType, _ column: String, _ state: RequestState, attempt: Int, worker: String?) {
+                    guard let at: Int64 = row[column] else { return }
+                    id += 1
+                    events.append(StoredEvent(
+                        id: id, type: type, at: Timestamp(milliseconds: at), department: department, state: state,
+                        attempt: attempt, worker: worker))
+                }
+                if trail.contains(.submitted) { add(.requestSubmitted, "submitted_at", .queued, attempt: 0, worker: nil) }
+                if trail.contains(.offered) { add(.requestOffered, "offered_at", .offered, attempt: attempts, worker: worker) }
+                if trail.contains(.accepted) { add(.requestAccepted, "accepted_at", .accepted, attempt: attempts, worker: worker) }
+                if trail.contains(.answered) { add(.requestAnswered, "answered_at", .answered, attempt: attempts, worker: worker) }
+                return events
             }
         }
     }

@@ -100,18 +100,11 @@ extension LedgerError {
                 + "); run that version or newer, or restore a backup made by this one")
     }
 
-    static func unknownValue(path: String, column: String, value: String, ticket: String) -> LedgerError {
+    public static func unknownValue(path: String, column: String, value: String, ticket: String) -> LedgerError {
         LedgerError(
             path: path,
             reason: "ticket \(ticket) has \(column) '\(value)', which this version does not know; "
                 + "was the ledger written by a newer switchboardd?")
-    }
-
-    static func incompleteChange(_ path: String, _ type: EventType, missing field: String) -> LedgerError {
-        LedgerError(
-            path: path,
-            reason: "cannot record \(type.rawValue): the change has no \(field) (a broker bug, please report it); "
-                + "nothing of its group was written")
     }
 
     /// What an SQLite error while opening or writing the ledger means.

@@ -90,6 +90,17 @@ enum LedgerSchema {
                 CREATE INDEX audit_at ON audit(at);
                 """)
         }
+        migrator.registerMigration("v5: compact history") { db in
+            // A request's routine course (submitted, offered, accepted, answered by its holder) is kept in its row,
+            // not as history rows: `trail` says which of those events the history still shows from the columns
+            // (1 submitted, 2 offered, 4 accepted, 8 answered); rows written before this migration have 0 and
+            // their whole history in request_event. See RequestWrite.
+            try db.execute(sql: """
+                ALTER TABLE request ADD COLUMN offered_at INTEGER;
+                ALTER TABLE request ADD COLUMN accepted_at INTEGER;
+                ALTER TABLE request ADD COLUMN trail INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

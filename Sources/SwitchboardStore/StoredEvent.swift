@@ -2,7 +2,7 @@ import SwitchboardSchema
 
 /// One entry of a ticket's history (``Ledger/history(ticket:)``), without bodies.
 public struct StoredEvent: Sendable, Equatable {
-    /// Increases with every event recorded: the order of the history.
+    /// Increases along the ticket's history: its order.
     public var id: Int64
     public var type: EventType
     public var at: Timestamp

@@ -73,6 +73,13 @@ public final class Socket {
         try sendFrame(frame, flags: (more ? ZMQ_SNDMORE : 0) | (dontWait ? ZMQ_DONTWAIT : 0))
     }
 
+    /// Sends one frame from raw bytes; `more` says further frames of the same message follow.
+    @inline(__always)
+    public func send(_ bytes: UnsafeRawBufferPointer, more: Bool, dontWait: Bool = false) throws {
+        let flags = (more ? ZMQ_SNDMORE : 0) | (dontWait ? ZMQ_DONTWAIT : 0)
+        _ = try zmqCall("zmq_send") { zmq_send(handle, bytes.baseAddress, bytes.count, flags) }
+    }
+
     @inline(__always)
     private func sendFrame(_ frame: [UInt8], flags: Int32) throws {
         try frame.withUnsafeBytes { buffer in
@@ -119,6 +126,31 @@ public final class Socket {
         var message = Message(frames: frames)
         message.userID = user
         return message
+    }
+
+    /// Receives one whole multipart message into `buffer`, replacing what it held and reusing its storage (no
+    /// allocation per frame); false when `dontWait` is set and nothing is waiting. With `userID`, also the
+    /// `User-Id` the ZAP handler set for the connection it came from.
+    public func receive(into buffer: inout FrameBuffer, dontWait: Bool, userID: Bool = false) throws -> Bool {
+        buffer.clear()
+        var msg = zmq_msg_t()
+        zmq_msg_init(&msg)
+        defer { zmq_msg_close(&msg) }
+        var flags = dontWait ? ZMQ_DONTWAIT : 0
+        while true {
+            do {
+                try zmqCall("zmq_msg_recv") { zmq_msg_recv(&msg, handle, flags) }
+            } catch let error as ZMQError where error.isWouldBlock && buffer.ends.isEmpty {
+                return false
+            }
+            let size = zmq_msg_size(&msg)
+            if size > 0 { buffer.append(UnsafeRawBufferPointer(start: zmq_msg_data(&msg), count: size)) } else { buffer.append(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            if userID, buffer.userID == nil, let value = zmq_msg_gets(&msg, "User-Id") {
+                buffer.userID = String(cString: value)
+            }
+            if zmq_msg_more(&msg) == 0 { return true }
+            flags = 0
+        }
     }
 
     // MARK: Options

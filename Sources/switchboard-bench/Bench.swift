@@ -35,6 +35,8 @@ struct Load: ParsableCommand {
     @Option(help: "Ledger durability of the daemon the benchmark starts: fsync or os.") var durability = "fsync"
     @Option(help: "none, or proxy: measure libzmq's zmq_proxy with the same load first, in the same run.") var baseline = "proxy"
     @Option(help: "Use a running daemon at this endpoint instead of starting one (department 'bench').") var endpoint: String?
+    @Option(name: .customLong("daemon-pid"), help: "With --endpoint: the daemon's process id, to report its CPU per round trip.")
+    var daemonPID: Int32?
     @Option(help: "The switchboardd to start.") var daemon = siblingExecutable("switchboardd")
 
     func validate() throws {
@@ -46,7 +48,7 @@ struct Load: ParsableCommand {
 
     func run() throws {
         signal(SIGPIPE, SIG_IGN)
-        let measured = try durationValue(duration), warm = try durationValue(warmup)
+        let window = try durationValue(duration), warm = try durationValue(warmup)
         print("switchboard-bench: \(clients) clients x \(inFlight) in flight, \(workers) workers, \(bodyBytes)-byte bodies, "
             + "\(`protocol`), durability \(durability), \(runs) run(s) of \(duration) after \(warmup) warm-up")
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB, "
@@ -59,15 +61,16 @@ struct Load: ParsableCommand {
                 let result = try LoadRun(
                     wire: .proxy, clientEndpoint: proxy.frontend, workerEndpoint: proxy.backend, department: "",
                     clients: clients, inFlight: inFlight, workers: workers, bodyBytes: bodyBytes, warmup: warm,
-                    duration: measured
+                    duration: window
                 ).run()
                 proxy.stop()
-                let summary = Summary(result, seconds: measured.seconds)
+                let summary = Summary(result, seconds: window.seconds)
                 proxyRuns.append(summary)
                 print("run \(number) zmq_proxy     \(summary.line)")
             }
             var started: DaemonProcess?
             let target: String
+            var measured: ProcessCPU? = daemonPID.map(ProcessCPU.init(pid:))
             if let endpoint {
                 target = endpoint
             } else {
@@ -75,24 +78,26 @@ struct Load: ParsableCommand {
                 try process.waitUntilServing()
                 started = process
                 target = process.endpoint
+                measured = ProcessCPU(pid: process.process.processIdentifier)
             }
             defer {
                 started?.stop()
                 started?.remove()
             }
-            let result = try LoadRun(
+            var load = LoadRun(
                 wire: `protocol` == "mdp" ? .mdp : .native, clientEndpoint: target, workerEndpoint: target,
                 department: "bench", clients: clients, inFlight: inFlight, workers: workers, bodyBytes: bodyBytes,
-                warmup: warm, duration: measured
-            ).run()
-            var summary = Summary(result, seconds: measured.seconds)
+                warmup: warm, duration: window)
+            load.daemon = measured
+            let result = try load.run()
+            var summary = Summary(result, seconds: window.seconds)
             summary.peakMemory = started?.memory.peak
             brokerRuns.append(summary)
             print("run \(number) switchboardd  \(summary.line)")
         }
         let broker = Summary.median(brokerRuns)
         print("")
-        print("median of \(runs)       throughput     p50      p90      p99    p99.9   daemon peak RSS")
+        print("median of \(runs)       throughput     p50      p90      p99    p99.9   daemon peak RSS   daemon CPU/round trip")
         if !proxyRuns.isEmpty {
             let proxy = Summary.median(proxyRuns)
             print("zmq_proxy         \(proxy.table)")
@@ -117,6 +122,8 @@ struct Summary {
     var errors: Int
     var unanswered: Int
     var peakMemory: Int?
+    /// The daemon's CPU time per round trip in the window, in microseconds (nil when not measured).
+    var cpuPerRoundTrip: Double?
 
     init(_ result: LoadResult, seconds: Double) {
         throughput = Double(result.completed) / seconds
@@ -127,17 +134,19 @@ struct Summary {
         completed = result.completed
         errors = result.errors
         unanswered = result.unanswered
+        if let cpu = result.daemonCPU, result.completed > 0 { cpuPerRoundTrip = cpu / Double(result.completed) * 1e6 }
     }
 
     var line: String {
         String(format: "%9.0f round trips/s  p50 %@  p90 %@  p99 %@  p99.9 %@  (%d measured, %d errors, %d unanswered)%@",
             throughput, us(p50), us(p90), us(p99), us(p999), completed, errors, unanswered,
-            peakMemory.map { "  peak RSS \($0 >> 20) MiB" } ?? "")
+            (peakMemory.map { "  peak RSS \($0 >> 20) MiB" } ?? "")
+                + (cpuPerRoundTrip.map { String(format: "  daemon CPU %.1fµs/round trip", $0) } ?? ""))
     }
 
     var table: String {
-        String(format: "%9.0f/s %8@ %8@ %8@ %8@   %@", throughput, us(p50), us(p90), us(p99), us(p999),
-            peakMemory.map { "\($0 >> 20) MiB" } ?? "-")
+        String(format: "%9.0f/s %8@ %8@ %8@ %8@   %-15@   %@", throughput, us(p50), us(p90), us(p99), us(p999),
+            peakMemory.map { "\($0 >> 20) MiB" } ?? "-", cpuPerRoundTrip.map { String(format: "%.1fµs", $0) } ?? "-")
     }
 
     /// Each figure's median over the runs (figures of different runs may mix; each is a median of its own).
@@ -151,6 +160,7 @@ struct Summary {
         summary.p999 = mid(runs.map(\.p999))
         summary.completed = mid(runs.map(\.completed))
         summary.peakMemory = runs.compactMap(\.peakMemory).isEmpty ? nil : mid(runs.compactMap(\.peakMemory))
+        summary.cpuPerRoundTrip = runs.compactMap(\.cpuPerRoundTrip).isEmpty ? nil : mid(runs.compactMap(\.cpuPerRoundTrip))
         return summary
     }
 }

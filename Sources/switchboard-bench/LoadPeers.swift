@@ -9,6 +9,8 @@ struct LoadResult: Sendable {
     var errors: Int = 0
     /// Requests still unanswered when the clients stopped waiting (after the window, a drain of up to 10 s).
     var unanswered: Int = 0
+    /// CPU seconds the daemon used during the measured window (when it was measured).
+    var daemonCPU: Double?
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 
     mutating func merge(_ other: LoadResult) {

@@ -17,6 +17,8 @@ struct LoadRun {
     let duration: Duration
     var clientKey: ((Int) -> (CurveKeyPair, [UInt8]))?
     var workerKey: ((Int) -> (CurveKeyPair, [UInt8]))?
+    /// The daemon whose CPU time is measured over the window, if known.
+    var daemon: ProcessCPU?
 
     func run() throws -> LoadResult {
         let context = try Context(ioThreads: 1)
@@ -62,9 +64,32 @@ struct LoadRun {
                 group.leave()
             }.start()
         }
+        // The daemon's CPU time at the start and end of the measured window.
+        let cpu = Locked<(start: Double?, end: Double?)>((nil, nil))
+        if let daemon {
+            group.enter()
+            Thread {
+                Self.sleep(until: measureFrom)
+                let start = daemon.seconds
+                Self.sleep(until: measureUntil)
+                let end = daemon.seconds
+                cpu.withLock { $0 = (start, end) }
+                group.leave()
+            }.start()
+        }
         group.wait()
         if let failure = failures.withLock({ $0.first }) { throw BenchError(failure) }
-        return results.withLock { $0 }
+        var result = results.withLock { $0 }
+        let (cpuStart, cpuEnd) = cpu.withLock { $0 }
+        if let cpuStart, let cpuEnd { result.daemonCPU = cpuEnd - cpuStart }
+        return result
+    }
+}
+
+extension LoadRun {
+    static func sleep(until microsecond: UInt64) {
+        let now = microseconds()
+        if microsecond > now { usleep(useconds_t(min(microsecond - now, UInt64(UInt32.max)))) }
     }
 }
 

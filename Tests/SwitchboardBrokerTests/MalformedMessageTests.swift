@@ -8,20 +8,20 @@ struct MalformedMessageTests {
     @Test("the reference is the request id or ticket frame when it is short printable text")
     func reference() {
         let submit: [[UInt8]] = [Signature.agentBytes, [0x01], Array("req-42".utf8), Array("claims".utf8)]
-        #expect(MalformedMessage.reference(in: submit[...]) == "req-42")
-        #expect(MalformedMessage.reference(in: [Signature.agentBytes, [0x01]][...]) == "")
-        #expect(MalformedMessage.reference(in: [Signature.agentBytes, [0x01], [0x00, 0xFF]][...]) == "")
+        #expect(MalformedMessage.reference(in: Frames(submit)[...]) == "req-42")
+        #expect(MalformedMessage.reference(in: Frames([Signature.agentBytes, [0x01]] as [[UInt8]])[...]) == "")
+        #expect(MalformedMessage.reference(in: Frames([Signature.agentBytes, [0x01], [0x00, 0xFF]] as [[UInt8]])[...]) == "")
         let long = [UInt8](repeating: 0x61, count: 129)
-        #expect(MalformedMessage.reference(in: [Signature.agentBytes, [0x01], long][...]) == "")
+        #expect(MalformedMessage.reference(in: Frames([Signature.agentBytes, [0x01], long] as [[UInt8]])[...]) == "")
     }
 
     @Test("worker-family signatures get worker ERRORs, everything else agent ERRORs")
     func subProtocol() {
-        #expect(MalformedMessage.isFromWorker([Array("SWBW02".utf8)][...]))
-        #expect(MalformedMessage.isFromWorker([Signature.workerBytes][...]))
-        #expect(!MalformedMessage.isFromWorker([Signature.agentBytes][...]))
-        #expect(!MalformedMessage.isFromWorker([[0xDE, 0xAD]][...]))
-        #expect(!MalformedMessage.isFromWorker([][...]))
+        #expect(MalformedMessage.isFromWorker(Frames([Array("SWBW02".utf8)] as [[UInt8]])[...]))
+        #expect(MalformedMessage.isFromWorker(Frames([Signature.workerBytes] as [[UInt8]])[...]))
+        #expect(!MalformedMessage.isFromWorker(Frames([Signature.agentBytes] as [[UInt8]])[...]))
+        #expect(!MalformedMessage.isFromWorker(Frames([[0xDE, 0xAD]] as [[UInt8]])[...]))
+        #expect(!MalformedMessage.isFromWorker(Frames([] as [[UInt8]])[...]))
     }
 
     @Test("the log rate limiter lets a burst through up to its limit per second, then counts the rest")

@@ -10,8 +10,8 @@ struct CreditTests {
     func creditIsAnUpperBound() throws {
         var h = Harness()
         _ = h.ready(.w1, credit: 2)
-        var tickets: [String] = []
-        var offered: [String] = []
+        var tickets: [Ticket] = []
+        var offered: [Ticket] = []
         for index in 1...5 {
             let actions = h.submit("r-\(index)")
             tickets.append(try #require(actions.acceptance?.ticket))
@@ -41,10 +41,10 @@ struct CreditTests {
         let credits: [Peer: Int] = [.w1: 3, .w2: 1]
         _ = h.ready(.w1, credit: 3)
         _ = h.ready(.w2, credit: 1)
-        var holding: [Peer: [String]] = [.w1: [], .w2: []]
-        var offeredOnce: [String: Int] = [:]
-        var answered: Set<String> = []
-        var tickets: [String] = []
+        var holding: [Peer: [Ticket]] = [.w1: [], .w2: []]
+        var offeredOnce: [Ticket: Int] = [:]
+        var answered: Set<Ticket> = []
+        var tickets: [Ticket] = []
 
         func absorb(_ actions: [CoreAction]) {
             for offer in actions.offers {
@@ -110,7 +110,7 @@ struct CreditTests {
         _ = h.ready(.w1, credit: 3)
         _ = h.ready(.w2, credit: 3)
         var recipients: [Peer] = []
-        var tickets: [String] = []
+        var tickets: [Ticket] = []
         for index in 1...4 {
             let actions = h.submit("r-\(index)")
             tickets.append(try #require(actions.acceptance?.ticket))

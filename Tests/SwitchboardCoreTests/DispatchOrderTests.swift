@@ -35,7 +35,7 @@ struct DispatchOrderTests {
         let high = try h.open("r-high", priority: .high)
 
         var actions = h.ready(.w1, credit: 1)
-        var served: [String] = []
+        var served: [Ticket] = []
         for _ in 0..<4 {
             let offered = actions.offeredTickets(to: .w1)
             #expect(offered.count == 1)
@@ -75,7 +75,7 @@ struct DispatchOrderTests {
         let c2 = try h.open("c-2", to: "claims")  // due at +4h20min
 
         var actions = h.ready(.w1, ["claims", "pharmacy"], credit: 1)
-        var served: [String] = []
+        var served: [Ticket] = []
         for _ in 0..<3 {
             let offered = actions.offeredTickets(to: .w1)
             #expect(offered.count == 1)
@@ -113,7 +113,7 @@ struct DispatchOrderTests {
     @Test("same priority and deadline: submission order, also for many requests in one millisecond")
     func submissionOrderBreaksTies() throws {
         var h = Harness()
-        var submitted: [String] = []
+        var submitted: [Ticket] = []
         for index in 0..<25 {
             submitted.append(try h.open("r-\(index)"))
         }

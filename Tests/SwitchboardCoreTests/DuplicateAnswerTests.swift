@@ -10,7 +10,7 @@ struct DuplicateAnswerTests {
         DepartmentPolicy(name: "claims", offerTimeout: .seconds(10)), heartbeatInterval: .seconds(60))
 
     /// r-1 offered to w1, timed out, now offered to w2.
-    static func requeued() throws -> (Harness, String) {
+    static func requeued() throws -> (Harness, Ticket) {
         var h = Harness(configuration)
         _ = h.ready(.w1, credit: 1)
         _ = h.ready(.w2, credit: 1)
@@ -109,7 +109,7 @@ struct DuplicateAnswerTests {
         #expect(actions.records.isEmpty)
         let error = try #require(actions.workerErrors(to: .w2).first)
         #expect(error.status == .conflict)
-        #expect(error.reference == ticket)
+        #expect(error.reference == ticket.text)
         #expect(error.detail.error == "not-held")
         #expect(h.core.state(of: ticket) == .offered)
 
@@ -135,7 +135,7 @@ struct DuplicateAnswerTests {
     func answerForUnknownTicket() throws {
         var h = Harness()
         _ = h.ready(.w1, credit: 1)
-        let actions = h.answer(.w1, "T-0000000000000")
+        let actions = h.answer(.w1, Ticket(rawValue: 0))
         let error = try #require(actions.workerErrors(to: .w1).first)
         #expect(error.status == .notFound)
         #expect(error.detail.error == "unknown-ticket")

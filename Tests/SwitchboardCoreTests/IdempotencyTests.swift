@@ -130,7 +130,7 @@ struct IdempotencyTests {
     @Test("tickets of one broker are distinct and sort by submission")
     func ticketsAreUniqueAndOrdered() throws {
         var h = Harness()
-        var tickets: [String] = []
+        var tickets: [Ticket] = []
         for index in 0..<50 {
             if index % 10 == 0 { h.clock.advance(by: .milliseconds(1)) }
             tickets.append(try h.open("r-\(index)"))

@@ -31,12 +31,12 @@ struct MaxAttemptsTests {
         #expect(dead.state == .deadLettered)
         #expect(dead.attempt == 3)
         let error = try #require(last.agentErrors(to: .agent).first)
-        #expect(error.reference == ticket)
+        #expect(error.reference == ticket.text)
         #expect(error.status == .deadLettered)
         #expect(error.status.rawValue == 504)
         #expect(error.detail.error == "dead-lettered")
         #expect(error.detail.message == reason)
-        #expect(error.detail.ticket == ticket)
+        #expect(error.detail.ticket == ticket.text)
         #expect(error.detail.requestId == "r-1")
 
         let status = try h.status(ticket).info

@@ -42,7 +42,7 @@ struct NeedsInfoTests {
         let refused = h.core.provideInfo(from: .agent, ticket: ticket, body: bytes("x"), now: h.now)
         #expect(refused.agentErrors(to: .agent).map(\.status) == [.conflict])
         #expect(refused.agentErrors(to: .agent).first?.detail.error == "not-waiting")
-        #expect(h.core.provideInfo(from: .agent, ticket: "T-0000000000000", body: [], now: h.now)
+        #expect(h.core.provideInfo(from: .agent, ticket: Ticket(rawValue: 0), body: [], now: h.now)
             .agentErrors(to: .agent).map(\.status) == [.notFound])
         // Only the holder may ask.
         _ = h.ready(.w1, credit: 1)
@@ -75,7 +75,7 @@ struct NeedsInfoRefusalTests {
         let again = h.core.needsInfo(from: .w1, ticket: ticket, question: bytes("??"), now: h.now)
         #expect(again.workerErrors(to: .w1).map(\.detail.error) == ["already-waiting"])
         #expect(again.records.isEmpty)
-        #expect(h.core.provideInfo(from: .agent, ticket: "T-0000000000000", body: [], now: h.now)
-            == [.lookUp(.info(agent: .agent, ticket: "T-0000000000000"))])
+        #expect(h.core.provideInfo(from: .agent, ticket: Ticket(rawValue: 0), body: [], now: h.now)
+            == [.lookUp(.info(agent: .agent, ticket: Ticket(rawValue: 0)))])
     }
 }

@@ -22,7 +22,7 @@ struct OperationsTests {
         #expect(claims.pending == 2)
         #expect(claims.queued == 1)
         #expect(claims.accepted == 1)
-        #expect(claims.oldestPendingTicket == first)
+        #expect(claims.oldestPendingTicket == first.text)
         #expect(claims.oldestPendingSeconds == 55)
         #expect(claims.atRisk == 1)
         #expect(claims.breached == 0)
@@ -54,13 +54,13 @@ struct OperationsTests {
         let billing = try h.open("r-3", to: "billing")
 
         var filter = RequestFilter()
-        #expect(h.core.openRequests(filter, now: h.now).items.map(\.ticket) == [billing, urgent, normal])
+        #expect(h.core.openRequests(filter, now: h.now).items.map(\.ticket).map { Ticket($0)! } == [billing, urgent, normal])
         filter.order = .deadline
-        #expect(h.core.openRequests(filter, now: h.now).items.map(\.ticket).prefix(2) == [urgent, normal])
+        #expect(h.core.openRequests(filter, now: h.now).items.map(\.ticket).map { Ticket($0)! }.prefix(2) == [urgent, normal])
         filter.department = "claims"
         filter.priority = .urgent
         let page = h.core.openRequests(filter, now: h.now)
-        #expect(page.items.map(\.ticket) == [urgent])
+        #expect(page.items.map(\.ticket).map { Ticket($0)! } == [urgent])
         #expect(page.total == 1)
         #expect(page.items.first?.dueInSeconds == 19)
         #expect(page.items.first?.ageSeconds == 1)
@@ -69,14 +69,14 @@ struct OperationsTests {
         filter.breaching = true
         #expect(h.core.openRequests(filter, now: h.now).total == 0)
         _ = h.advance(by: .seconds(10))  // urgent: 10 s of 20, its 50% warning
-        #expect(h.core.openRequests(filter, now: h.now).items.map(\.ticket) == [urgent])
+        #expect(h.core.openRequests(filter, now: h.now).items.map(\.ticket).map { Ticket($0)! } == [urgent])
         #expect(h.core.openRequests(filter, now: h.now).items.first?.sla == .warning)
 
         filter = RequestFilter()
         filter.limit = 2
         filter.offset = 2
         let last = h.core.openRequests(filter, now: h.now)
-        #expect(last.items.map(\.ticket) == [normal])
+        #expect(last.items.map(\.ticket).map { Ticket($0)! } == [normal])
         #expect(last.total == 3)
         filter.offset = 5
         #expect(h.core.openRequests(filter, now: h.now).items.isEmpty)
@@ -90,7 +90,7 @@ struct OperationsTests {
         let (result, actions) = h.core.drain(worker: "w1", now: h.now)
         let summary = try result.get()
         #expect(summary.draining)
-        #expect(summary.tickets == [held])
+        #expect(summary.tickets == [held.text])
         #expect(actions.recordTypes == [.workerDraining])
         #expect(h.submit("r-2").offers.isEmpty, "a draining worker is offered nothing")
         #expect(h.core.departmentSummaries(now: h.now).first { $0.name == "claims" }?.freeCredit == 0)
@@ -132,7 +132,7 @@ struct OperationsTests {
         #expect(actions.offeredTickets(to: .w1) == [queued], "the freed credit takes the next request")
         let again = h.core.cancel(byOperator: ticket, now: h.now).0
         if case .failure(let error) = again { #expect(error.reason == "already-final") } else { Issue.record("cancelled twice") }
-        if case .failure(let error) = h.core.cancel(byOperator: "T-NONE", now: h.now).0 {
+        if case .failure(let error) = h.core.cancel(byOperator: .unknown, now: h.now).0 {
             #expect(error.status == .notFound)
         } else {
             Issue.record("an unknown ticket was cancelled")
@@ -174,7 +174,7 @@ struct OperationsTests {
         }
         var answered = stored
         answered.state = .answered
-        answered.ticket = "T-OTHER"
+        answered.ticket = .unknown
         if case .failure(let error) = h.core.requeue(deadLetter: answered, now: h.now).0 {
             #expect(error.status == .conflict)
         } else {

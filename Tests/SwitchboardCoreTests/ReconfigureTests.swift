@@ -92,7 +92,7 @@ extension ReconfigureTests {
         var h = Harness()
         let recovered = [RequestState.queued, .accepted, .waitingOnAgent].enumerated().map { index, state in
             RecoveredRequest(
-                ticket: "T-20260101-00000\(index + 1)", requestID: "r\(index)", department: "dental", priority: .normal,
+                ticket: Ticket(rawValue: UInt64(index + 1)), requestID: "r\(index)", department: "dental", priority: .normal,
                 state: state, attempts: state == .queued ? 0 : 1, body: bytes("q\(index)"), submittedAt: h.now,
                 updatedAt: h.now, deadline: h.now + .seconds(3600))
         }

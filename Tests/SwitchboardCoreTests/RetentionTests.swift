@@ -10,7 +10,7 @@ struct RetentionTests {
     func oldestFinishedIsForgotten() throws {
         var h = Harness(.with(retainedFinishedRequests: 2, retention: .seconds(3600)))
         _ = h.ready(.w1, credit: 1)
-        let tickets = try (1...3).map { index -> String in
+        let tickets = try (1...3).map { index -> Ticket in
             let ticket = try h.open("r-\(index)")
             _ = h.answer(.w1, ticket, body: "answer \(index)")
             return ticket

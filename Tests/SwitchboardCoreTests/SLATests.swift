@@ -24,7 +24,7 @@ struct SLATests {
     static func slaEvents(_ actions: [CoreAction]) -> [String] {
         actions.records.compactMap { change in
             switch change.type {
-            case .requestSLAWarning: "warning \(change.slaTarget!.rawValue) \(change.slaThreshold!)"
+            case .requestSLAWarning: "warning \(change.slaTarget!.rawValue) \(change.threshold!)"
             case .requestSLABreached: "breach \(change.slaTarget!.rawValue)"
             case .requestEscalated: "escalated"
             default: nil
@@ -171,7 +171,7 @@ struct SLATests {
         let submitted = h.now
         _ = h.advance(by: .milliseconds(1600))
         let restored = RecoveredRequest(
-            ticket: "T-0000000000001", requestID: "r-1", department: "quick", priority: .normal, state: .queued,
+            ticket: Ticket(rawValue: 1), requestID: "r-1", department: "quick", priority: .normal, state: .queued,
             attempts: 0, body: bytes("q"), submittedAt: submitted, updatedAt: submitted, deadline: submitted + .seconds(2))
         let actions = h.core.restore(open: [restored], finished: [], lastTicket: nil, now: h.now)
         #expect(Self.slaEvents(actions).isEmpty)

@@ -41,17 +41,17 @@ func question(_ requestID: String) -> [UInt8] { bytes("question \(requestID)") }
 /// A DISPATCH as the tests compare it.
 struct Offer: Equatable, CustomStringConvertible {
     var worker: Peer
-    var ticket: String
+    var ticket: Ticket
     var attempt: Int
 
-    init(_ worker: Peer, _ ticket: String, attempt: Int) {
+    init(_ worker: Peer, _ ticket: Ticket, attempt: Int) {
         self.worker = worker
         self.ticket = ticket
         self.attempt = attempt
     }
 
     var description: String {
-        "Offer(\(String(decoding: worker.id, as: UTF8.self)), \(ticket), attempt: \(attempt))"
+        "Offer(\(String(decoding: worker.id.bytes, as: UTF8.self)), \(ticket), attempt: \(attempt))"
     }
 }
 
@@ -82,8 +82,8 @@ extension Array where Element == CoreAction {
 
     var recordTypes: [EventType] { records.map(\.type) }
 
-    func toAgent(_ agent: Peer) -> [AgentMessage] {
-        compactMap { action -> AgentMessage? in
+    func toAgent(_ agent: Peer) -> [AgentReply] {
+        compactMap { action -> AgentReply? in
             guard case let .sendToAgent(peer, message) = action, peer == agent else { return nil }
             return message
         }
@@ -96,8 +96,8 @@ extension Array where Element == CoreAction {
         }.count
     }
 
-    func toWorker(_ worker: Peer) -> [WorkerMessage] {
-        compactMap { action -> WorkerMessage? in
+    func toWorker(_ worker: Peer) -> [WorkerOrder] {
+        compactMap { action -> WorkerOrder? in
             guard case let .sendToWorker(peer, message) = action, peer == worker else { return nil }
             return message
         }
@@ -110,10 +110,10 @@ extension Array where Element == CoreAction {
         }
     }
 
-    func offeredTickets(to worker: Peer) -> [String] { offers.filter { $0.worker == worker }.map(\.ticket) }
+    func offeredTickets(to worker: Peer) -> [Ticket] { offers.filter { $0.worker == worker }.map(\.ticket) }
 
-    func cancelledTickets(to worker: Peer) -> [String] {
-        toWorker(worker).compactMap { message -> String? in
+    func cancelledTickets(to worker: Peer) -> [Ticket] {
+        toWorker(worker).compactMap { message -> Ticket? in
             guard case let .cancel(ticket) = message else { return nil }
             return ticket
         }
@@ -135,7 +135,7 @@ extension Array where Element == CoreAction {
     }
 
     /// The first ACCEPTED reply.
-    var acceptance: (requestID: String, ticket: String, status: StatusCode)? {
+    var acceptance: (requestID: String, ticket: Ticket, status: StatusCode)? {
         for action in self {
             if case let .sendToAgent(_, .accepted(requestID, ticket, status)) = action {
                 return (requestID, ticket, status)
@@ -144,8 +144,8 @@ extension Array where Element == CoreAction {
         return nil
     }
 
-    func answers(to agent: Peer) -> [(ticket: String, body: [UInt8])] {
-        toAgent(agent).compactMap { message -> (String, [UInt8])? in
+    func answers(to agent: Peer) -> [(ticket: Ticket, body: [UInt8])] {
+        toAgent(agent).compactMap { message -> (Ticket, [UInt8])? in
             guard case let .answer(ticket, body) = message else { return nil }
             return (ticket, body)
         }
@@ -201,18 +201,18 @@ struct Harness {
     mutating func open(
         _ requestID: String, to department: String = "claims", priority: Priority = .normal,
         from agent: Peer = .agent, sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
+    ) throws -> Ticket {
         let actions = submit(requestID, to: department, priority: priority, from: agent)
         return try #require(actions.acceptance?.ticket, "no ACCEPTED for \(requestID)", sourceLocation: sourceLocation)
     }
 
-    mutating func cancel(_ ticket: String, from agent: Peer = .agent) -> [CoreAction] {
+    mutating func cancel(_ ticket: Ticket, from agent: Peer = .agent) -> [CoreAction] {
         core.cancel(from: agent, ticket: ticket, now: clock.now)
     }
 
     /// Asks for a ticket's status and decodes the one STATUS reply.
     mutating func status(
-        _ ticket: String, from agent: Peer = .agent, sourceLocation: SourceLocation = #_sourceLocation
+        _ ticket: Ticket, from agent: Peer = .agent, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> (info: RequestStatus, answer: [UInt8]?) {
         let actions = core.status(from: agent, ticket: ticket, now: clock.now)
         #expect(actions.count == 1, "one STATUS reply expected, got \(actions)", sourceLocation: sourceLocation)
@@ -224,7 +224,7 @@ struct Harness {
     mutating func ready(
         _ worker: Peer, _ departments: [String] = ["claims"], credit: Int = 1
     ) -> [CoreAction] {
-        let info = ReadyInfo(departments: departments, credit: credit, name: String(decoding: worker.id, as: UTF8.self))
+        let info = ReadyInfo(departments: departments, credit: credit, name: String(decoding: worker.id.bytes, as: UTF8.self))
         return core.ready(from: worker, info: info, now: clock.now)
     }
 
@@ -232,25 +232,25 @@ struct Harness {
 
     mutating func disconnect(_ worker: Peer) -> [CoreAction] { core.disconnect(from: worker, now: clock.now) }
 
-    mutating func accept(_ worker: Peer, _ ticket: String) -> [CoreAction] {
+    mutating func accept(_ worker: Peer, _ ticket: Ticket) -> [CoreAction] {
         core.accept(from: worker, ticket: ticket, now: clock.now)
     }
 
-    mutating func answer(_ worker: Peer, _ ticket: String, body: String = "the answer") -> [CoreAction] {
+    mutating func answer(_ worker: Peer, _ ticket: Ticket, body: String = "the answer") -> [CoreAction] {
         core.answer(from: worker, ticket: ticket, body: bytes(body), now: clock.now)
     }
 
-    mutating func update(_ worker: Peer, _ ticket: String, body: String = "working on it") -> [CoreAction] {
+    mutating func update(_ worker: Peer, _ ticket: Ticket, body: String = "working on it") -> [CoreAction] {
         core.update(from: worker, ticket: ticket, body: bytes(body), now: clock.now)
     }
 
-    mutating func transfer(_ worker: Peer, _ ticket: String, to department: String, reason: String = "wrong desk")
+    mutating func transfer(_ worker: Peer, _ ticket: Ticket, to department: String, reason: String = "wrong desk")
         -> [CoreAction]
     {
         core.transfer(from: worker, ticket: ticket, to: department, reason: reason, now: clock.now)
     }
 
-    mutating func reject(_ worker: Peer, _ ticket: String, reason: String = "out of scope") -> [CoreAction] {
+    mutating func reject(_ worker: Peer, _ ticket: Ticket, reason: String = "out of scope") -> [CoreAction] {
         core.reject(from: worker, ticket: ticket, reason: reason, now: clock.now)
     }
 
@@ -263,7 +263,7 @@ struct Harness {
     }
 
     /// Requests a worker holds, per Core's registry.
-    func held(by worker: Peer) -> Set<String> { core.workers[worker.id]?.inFlight ?? [] }
+    func held(by worker: Peer) -> Set<Ticket> { core.workers[worker.id]?.inFlight ?? [] }
 }
 
 extension CoreConfiguration {
@@ -290,3 +290,70 @@ extension CoreConfiguration {
 
 /// RFC 3339 text of the test start plus an offset.
 func iso(_ offset: Duration) -> String { (TestClock.start + offset).iso8601 }
+
+extension Change {
+    /// The request's facts (the test fails on a worker change).
+    var facts: RequestFacts { request! }
+    var department: String? { request?.department }
+    var state: RequestState? { request?.state }
+    var attempt: Int? { request?.attempt }
+    var worker: String? { request?.worker ?? workerFacts?.name }
+    var requestID: String? { request?.requestID }
+    var priority: Priority? { request?.priority }
+    var departments: [String]? { workerFacts?.departments }
+    var credit: Int? { workerFacts?.credit }
+    var deadline: Timestamp? {
+        switch self {
+        case .submitted(let submission): submission.deadline
+        case .requeued(_, _, let deadline): deadline
+        default: nil
+        }
+    }
+    var fromDepartment: String? {
+        switch self {
+        case .transferred(_, let from, _): from
+        case .escalated(_, let from, _): from
+        default: nil
+        }
+    }
+    var failure: String? {
+        if case .deadLettered(_, _, let failure) = self { return failure.rawValue }
+        return nil
+    }
+    var firstResponse: Bool {
+        switch self {
+        case .accepted(_, let response), .updated(_, let response, _), .waitingOnAgent(_, let response, _): response.first
+        default: false
+        }
+    }
+    var submitter: String? {
+        if case .submitted(let submission) = self { return submission.submitter.text }
+        return nil
+    }
+    var threshold: Int? { slaNotice?.threshold }
+    var dueAt: Timestamp? { slaNotice?.dueAt }
+    var sla: SLAState? { request?.sla }
+    var slaNotice: SLANotice? {
+        switch self {
+        case .slaWarning(_, let notice), .slaBreached(_, let notice): notice
+        default: nil
+        }
+    }
+    var slaTarget: SLATarget? { slaNotice?.target }
+    var body: [UInt8]? {
+        switch self {
+        case .submitted(let submission): submission.body
+        case .answered(let answered): answered.body
+        case .updated(_, _, let body), .duplicateAnswer(_, _, let body): body
+        case .waitingOnAgent(_, _, let question): question
+        case .infoReceived(_, let info): info
+        default: nil
+        }
+    }
+}
+
+extension Ticket {
+    /// A ticket no request has (tickets of the tests' time start far above it).
+    static let unknown = Ticket(rawValue: 42)
+}
+

@@ -33,7 +33,7 @@ struct TransferTests {
         #expect(h.core.queuedCount(department: "claims") == 0)
 
         let status = try h.status(ticket).info
-        #expect(status.ticket == ticket)
+        #expect(status.ticket == ticket.text)
         #expect(status.department == "billing")
         #expect(status.state == .queued)
         #expect(status.attempts == 0)
@@ -76,7 +76,7 @@ struct TransferTests {
         let errors = actions.workerErrors(to: .w1)
         #expect(errors.count == 1)
         let error = try #require(errors.first)
-        #expect(error.reference == ticket)
+        #expect(error.reference == ticket.text)
         #expect(error.status == .notFound)
         #expect(error.detail.error == "unknown-department")
         #expect(error.detail.message.contains("'dental'"))
@@ -116,7 +116,7 @@ struct TransferTests {
         #expect(actions.recordTypes == [.requestRequeued, .requestOffered])
         let error = try #require(actions.workerErrors(to: .w1).first)
         #expect(error.status == .badRequest)
-        #expect(error.reference == ticket)
+        #expect(error.reference == ticket.text)
         #expect(error.detail.error == "same-department")
         #expect(h.core.state(of: ticket) == .offered)
         #expect(h.held(by: .w1) == [ticket])
@@ -135,7 +135,7 @@ struct TransferTests {
         #expect(notHeld.workerErrors(to: .w2).first?.detail.error == "not-held")
         #expect(h.core.state(of: ticket) == .offered)
 
-        let unknown = h.transfer(.w2, "T-0000000000000", to: "billing")
+        let unknown = h.transfer(.w2, Ticket(rawValue: 0), to: "billing")
         #expect(unknown.workerErrors(to: .w2).map(\.status) == [.notFound])
         #expect(h.core.queuedCount(department: "billing") == 0)
     }

@@ -81,7 +81,7 @@ struct WorkerRegistrationTests {
         #expect(actions.workerErrors(to: .w1).map(\.status) == [.conflict])
         #expect(h.core.state(of: ticket) == .queued)
 
-        let unknownTicket = h.answer(.w1, "T-0000000000000")
+        let unknownTicket = h.answer(.w1, Ticket(rawValue: 0))
         #expect(unknownTicket.workerErrors(to: .w1).map(\.status) == [.notFound])
         #expect(unknownTicket.toWorker(.w1).last == .disconnect)
     }

@@ -14,56 +14,77 @@ func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 /// The ticket Core would issue at `base + offset` (tickets sort by submission time).
 func ticket(_ offset: Int64) -> String {
     var issuer = TicketIssuer()
-    return issuer.next(at: at(offset))
+    return issuer.next(at: at(offset)).text
 }
 
 /// Changes shaped like the ones BrokerCore emits.
 enum Changes {
+    static func facts(
+        _ ticket: String, requestID: String = "", at offset: Int64, state: RequestState, attempt: Int,
+        department: String = "claims", priority: Priority = .normal, worker: String? = nil, sla: SLAState? = nil
+    ) -> Change.RequestFacts {
+        Change.RequestFacts(
+            ticket: Ticket(ticket)!, requestID: requestID, department: department, priority: priority, state: state,
+            attempt: attempt, worker: worker, at: at(offset), sla: sla)
+    }
+
     static func submitted(
         _ ticket: String, requestID: String, at offset: Int64, department: String = "claims",
-        priority: Priority = .normal, body: String = "question", submitter: String = "a1b2"
+        priority: Priority = .normal, body: String = "question", submitter: String = "a1b2", sla: SLAState? = nil
     ) -> Change {
-        var change = Change(type: .requestSubmitted, at: at(offset))
-        change.ticket = ticket
-        change.requestID = requestID
-        change.department = department
-        change.priority = priority
-        change.state = .queued
-        change.attempt = 0
-        change.deadline = at(offset + 3_600_000)
-        change.submitter = submitter
-        change.body = bytes(body)
-        return change
+        .submitted(Change.Submission(
+            facts: facts(
+                ticket, requestID: requestID, at: offset, state: .queued, attempt: 0, department: department,
+                priority: priority, sla: sla),
+            body: bytes(body), submitter: .principal(submitter), deadline: at(offset + 3_600_000)))
     }
 
     static func request(
         _ type: EventType, _ ticket: String, at offset: Int64, state: RequestState, attempt: Int,
         department: String = "claims", priority: Priority = .normal, worker: String? = nil, reason: String? = nil,
-        failure: String? = nil, fromDepartment: String? = nil, body: String? = nil
+        failure: String? = nil, fromDepartment: String? = nil, body: String? = nil, sla: SLAState? = nil,
+        target: SLATarget = .answer, fromEarlierHolder: Bool = false, deadline: Timestamp? = nil
     ) -> Change {
-        var change = Change(type: type, at: at(offset))
-        change.ticket = ticket
-        change.department = department
-        change.priority = priority
-        change.state = state
-        change.attempt = attempt
-        change.worker = worker
-        change.reason = reason
-        change.failure = failure
-        change.fromDepartment = fromDepartment
-        change.body = body.map(bytes)
-        return change
+        let facts = facts(
+            ticket, at: offset, state: state, attempt: attempt, department: department, priority: priority,
+            worker: worker, sla: sla)
+        let response = Change.Response(first: false, submittedAt: facts.at)
+        let body = body.map(bytes) ?? []
+        switch type {
+        case .requestOffered: return .offered(facts)
+        case .requestAccepted: return .accepted(facts, response)
+        case .requestAnswered:
+            return .answered(Change.Answered(facts: facts, body: body, submittedAt: at(0), fromEarlierHolder: fromEarlierHolder))
+        case .requestUpdated: return .updated(facts, response, body: body)
+        case .requestWaitingOnAgent: return .waitingOnAgent(facts, response, question: body)
+        case .requestInfoReceived: return .infoReceived(facts, info: body)
+        case .requestTransferred: return .transferred(facts, from: fromDepartment ?? "", reason: reason ?? "")
+        case .requestEscalated: return .escalated(facts, from: fromDepartment, reason: reason ?? "")
+        case .requestRequeued: return .requeued(facts, reason: reason ?? "", deadline: deadline)
+        case .requestCancelled: return .cancelled(facts, reason: reason ?? "")
+        case .requestDeadLettered:
+            return .deadLettered(facts, reason: reason ?? "", failure: Change.Failure(rawValue: failure ?? "max_attempts")!)
+        case .requestDuplicateAnswer: return .duplicateAnswer(facts, reason: reason ?? "", body: body)
+        case .requestSLAWarning:
+            return .slaWarning(facts, Change.SLANotice(target: target, threshold: 50, dueAt: nil, reason: reason ?? "warning"))
+        case .requestSLABreached:
+            return .slaBreached(facts, Change.SLANotice(target: target, threshold: nil, dueAt: nil, reason: reason ?? "breached"))
+        case .requestSubmitted, .workerJoined, .workerLeft, .workerLost, .workerDraining:
+            fatalError("use submitted(...) or worker(...) for \(type)")
+        }
     }
 
     static func worker(
         _ type: EventType, _ name: String, at offset: Int64, departments: [String], credit: Int, reason: String? = nil
     ) -> Change {
-        var change = Change(type: type, at: at(offset))
-        change.worker = name
-        change.departments = departments
-        change.credit = credit
-        change.reason = reason
-        return change
+        let facts = Change.WorkerFacts(name: name, departments: departments, credit: credit, reason: reason, at: at(offset))
+        switch type {
+        case .workerJoined: return .workerJoined(facts)
+        case .workerLeft: return .workerLeft(facts)
+        case .workerLost: return .workerLost(facts)
+        case .workerDraining: return .workerDraining(facts)
+        default: fatalError("not a worker change: \(type)")
+        }
     }
 
     /// A request submitted at `offset` and answered `after` milliseconds later.

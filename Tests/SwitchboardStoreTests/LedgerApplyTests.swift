@@ -19,7 +19,9 @@ struct LedgerApplyTests {
                 #expect(names.contains(name), "missing \(name) in \(names)")
             }
             let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
-            #expect(applied == ["v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail"])
+            #expect(applied == [
+                "v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail", "v5: compact history",
+            ])
         }
     }
 
@@ -164,8 +166,8 @@ struct LedgerApplyTests {
     func unknownTicket(backend: Backend) throws {
         try withLedger(backend) { ledger in
             try ledger.apply([
-                Changes.request(.requestOffered, "T-UNKNOWN000000", at: 0, state: .offered, attempt: 1),
-                Changes.request(.requestDuplicateAnswer, "T-UNKNOWN000000", at: 1, state: .answered, attempt: 1,
+                Changes.request(.requestOffered, "T-0NKNQWN000000", at: 0, state: .offered, attempt: 1),
+                Changes.request(.requestDuplicateAnswer, "T-0NKNQWN000000", at: 1, state: .answered, attempt: 1,
                     body: "late"),
             ])
             let events = try ledger.writer.read { db in
@@ -175,23 +177,28 @@ struct LedgerApplyTests {
         }
     }
 
-    @Test("a change without the fields it needs fails its whole group", arguments: Backend.allCases)
-    func incompleteChangeRollsBack(backend: Backend) throws {
-        let t1 = ticket(0)
+    @Test("a database error while writing a group fails the whole group", arguments: Backend.allCases)
+    func failedGroupRollsBack(backend: Backend) throws {
+        let t1 = ticket(0), t2 = ticket(1)
         try withLedger(backend) { ledger in
-            var noTicket = Changes.request(.requestOffered, t1, at: 1, state: .offered, attempt: 1)
-            noTicket.ticket = nil
-            let error = try #require(throws: LedgerError.self) {
-                try ledger.apply([Changes.submitted(t1, requestID: "r-1", at: 0), noTicket])
+            try ledger.apply([Changes.submitted(t1, requestID: "r-1", at: 0)])
+            // The database refuses one of the group's history rows: nothing of the group may remain.
+            try ledger.writer.write { db in
+                try db.execute(sql: """
+                    CREATE TRIGGER refuse_cancel BEFORE INSERT ON request_event WHEN NEW.type = 'request.cancelled'
+                    BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """)
             }
-            #expect(error.reason.contains("request.offered"))
-            #expect(error.reason.contains("ticket"))
-            #expect(try ledger.request(ticket: t1) == nil)
-
-            var noDeadline = Changes.submitted(t1, requestID: "r-1", at: 0)
-            noDeadline.deadline = nil
-            #expect(throws: LedgerError.self) { try ledger.apply([noDeadline]) }
-            #expect(try ledger.countsByState().values.reduce(0, +) == 0)
+            #expect(throws: LedgerError.self) {
+                try ledger.apply([
+                    Changes.request(.requestOffered, t1, at: 1, state: .offered, attempt: 1, worker: "w1"),
+                    Changes.submitted(t2, requestID: "r-2", at: 2),
+                    Changes.request(.requestCancelled, t2, at: 3, state: .cancelled, attempt: 0, reason: "cancelled"),
+                ])
+            }
+            #expect(try ledger.request(ticket: t2) == nil)
+            #expect(try ledger.request(ticket: t1)?.state == .queued)
+            #expect(try ledger.history(ticket: t1).map(\.type) == [.requestSubmitted])
         }
     }
 }

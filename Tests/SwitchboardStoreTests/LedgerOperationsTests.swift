@@ -10,10 +10,9 @@ struct LedgerOperationsTests {
     /// Three requests: answered (after a warning), dead-lettered (rejected), and open with a breach.
     func fill(_ ledger: Ledger) throws -> (answered: String, rejected: String, open: String) {
         let answered = ticket(0), rejected = ticket(1), open = ticket(2)
-        var warning = Changes.request(.requestSLAWarning, answered, at: 5, state: .offered, attempt: 1)
-        warning.slaTarget = .answer
-        var breach = Changes.request(.requestSLABreached, open, at: 50, state: .queued, attempt: 0, department: "pharmacy")
-        breach.slaTarget = .firstResponse
+        let warning = Changes.request(.requestSLAWarning, answered, at: 5, state: .offered, attempt: 1, target: .answer)
+        let breach = Changes.request(
+            .requestSLABreached, open, at: 50, state: .queued, attempt: 0, department: "pharmacy", target: .firstResponse)
         try ledger.apply(
             Changes.answered(answered, requestID: "r-1", at: 0, after: 10) + [
                 warning,
@@ -95,8 +94,8 @@ struct LedgerRequeueTests {
                 Changes.submitted(t, requestID: "r-1", at: 0),
                 Changes.request(.requestDeadLettered, t, at: 10, state: .deadLettered, attempt: 1, reason: "no", failure: "rejected"),
             ])
-            var requeued = Changes.request(.requestRequeued, t, at: 20, state: .queued, attempt: 0, reason: "requeued by an operator")
-            requeued.deadline = at(99_000)
+            let requeued = Changes.request(
+                .requestRequeued, t, at: 20, state: .queued, attempt: 0, reason: "requeued by an operator", deadline: at(99_000))
             try ledger.apply([requeued])
             let stored = try #require(try ledger.request(ticket: t))
             #expect(stored.state == .queued)

@@ -52,31 +52,29 @@ public struct BrokerMetrics: Sendable, Equatable {
 
     /// Counts one recorded change.
     mutating func count(_ change: Change) {
-        switch change.type {
-        case .requestSubmitted:
-            increment(&submitted, change)
-        case .requestAnswered:
-            increment(&answered, change)
-            if let department = change.department, let submittedAt = change.submittedAt {
-                observe(&timeToAnswer, department, (change.at - submittedAt).seconds)
+        switch change {
+        case .submitted(let submission):
+            increment(&submitted, submission.facts)
+        case .answered(let answered):
+            increment(&self.answered, answered.facts)
+            observe(&timeToAnswer, answered.facts.department, (answered.facts.at - answered.submittedAt).seconds)
+        case .cancelled(let facts, _):
+            increment(&cancelled, facts)
+        case .deadLettered(let facts, _, _):
+            increment(&deadLettered, facts)
+        case .requeued(let facts, _, _):
+            // An operator's requeue of a dead letter (attempts start over) is not a dispatch retry.
+            if facts.attempt > 0 { retries[facts.department, default: 0] += 1 }
+        case let .slaWarning(facts, notice):
+            slaWarnings[TargetKey(department: facts.department, target: notice.target), default: 0] += 1
+        case let .slaBreached(facts, notice):
+            slaBreaches[TargetKey(department: facts.department, target: notice.target), default: 0] += 1
+        case let .accepted(facts, response), let .updated(facts, response, _), let .waitingOnAgent(facts, response, _):
+            if response.first {
+                observe(&timeToFirstResponse, facts.department, (facts.at - response.submittedAt).seconds)
             }
-        case .requestCancelled:
-            increment(&cancelled, change)
-        case .requestDeadLettered:
-            increment(&deadLettered, change)
-        case .requestRequeued:
-            // An operator's requeue of a dead letter is not a dispatch retry.
-            if change.attempt ?? 0 > 0, let department = change.department { retries[department, default: 0] += 1 }
-        case .requestSLAWarning:
-            if let key = targetKey(change) { slaWarnings[key, default: 0] += 1 }
-        case .requestSLABreached:
-            if let key = targetKey(change) { slaBreaches[key, default: 0] += 1 }
-        case .requestAccepted, .requestUpdated, .requestWaitingOnAgent:
-            if change.firstResponse, let department = change.department, let submittedAt = change.submittedAt {
-                observe(&timeToFirstResponse, department, (change.at - submittedAt).seconds)
-            }
-        case .requestOffered, .requestInfoReceived, .requestTransferred, .requestDuplicateAnswer, .requestEscalated,
-            .workerJoined, .workerLeft, .workerLost, .workerDraining:
+        case .offered, .infoReceived, .transferred, .duplicateAnswer, .escalated, .workerJoined, .workerLeft,
+            .workerLost, .workerDraining:
             break
         }
     }
@@ -95,14 +93,8 @@ public struct BrokerMetrics: Sendable, Equatable {
         protocolErrors[reason, default: 0] += 1
     }
 
-    private func targetKey(_ change: Change) -> TargetKey? {
-        guard let department = change.department, let target = change.slaTarget else { return nil }
-        return TargetKey(department: department, target: target)
-    }
-
-    private func increment(_ counters: inout [Key: UInt64], _ change: Change) {
-        guard let department = change.department, let priority = change.priority else { return }
-        counters[Key(department: department, priority: priority), default: 0] += 1
+    private func increment(_ counters: inout [Key: UInt64], _ facts: Change.RequestFacts) {
+        counters[Key(department: facts.department, priority: facts.priority), default: 0] += 1
     }
 
     private func observe(_ histograms: inout [String: Histogram], _ department: String, _ seconds: Double) {

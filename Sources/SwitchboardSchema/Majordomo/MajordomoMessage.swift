@@ -18,7 +18,12 @@ public enum Majordomo {
     /// empty frame, starts with `MDP`.
     public static func claims(_ frames: ArraySlice<[UInt8]>) -> Bool {
         let header = frames.first?.isEmpty == true ? frames.dropFirst().first : frames.first
-        return header?.starts(with: Array("MDP".utf8)) ?? false
+        return header?.starts(with: "MDP".utf8) ?? false
+    }
+
+    public static func claims(_ frames: Slice<Frames>) -> Bool {
+        let header = frames.first?.isEmpty == true ? frames.dropFirst().first : frames.first
+        return header?.starts(with: "MDP".utf8) ?? false
     }
 
     /// Decodes a message to the broker; the dialect comes from the framing and the header. Bodies of more
@@ -26,12 +31,19 @@ public enum Majordomo {
     public static func decode(_ frames: ArraySlice<[UInt8]>, limits: ProtocolLimits = .default)
         throws(ProtocolError) -> (message: MajordomoInbound, dialect: MajordomoDialect, isWorker: Bool)
     {
+        try decode(Frames(frames)[...], limits: limits)
+    }
+
+    /// Decodes a message to the broker, read in place from a received message.
+    public static func decode(_ frames: Slice<Frames>, limits: ProtocolLimits = .default)
+        throws(ProtocolError) -> (message: MajordomoInbound, dialect: MajordomoDialect, isWorker: Bool)
+    {
         var rest = frames
         let delimited = rest.first?.isEmpty == true
         if delimited { rest = rest.dropFirst() }
         guard let header = rest.first else { throw malformed("empty-message", "the message has no header frame") }
         rest = rest.dropFirst()
-        switch header {
+        switch Array(header) {
         case MajordomoDialect.clientV01 where delimited:
             return (try request(rest, dialect: .v01, limits: limits), .v01, false)
         case MajordomoDialect.clientV02:
@@ -39,10 +51,10 @@ public enum Majordomo {
             guard let command = rest.first, command.count == 1 else {
                 throw malformed("missing-command", "\(String(decoding: header, as: UTF8.self)) needs a one-byte command frame")
             }
-            guard command[0] == dialect.clientRequest else {
+            guard command.first == dialect.clientRequest else {
                 throw malformed(
                     "unknown-command",
-                    "command 0x\(String(command[0], radix: 16)) is not a client REQUEST in \(dialect.rawValue) "
+                    "command 0x\(String(command.first!, radix: 16)) is not a client REQUEST in \(dialect.rawValue) "
                         + "(0x\(String(dialect.clientRequest!, radix: 16)))")
             }
             return (try request(rest.dropFirst(), dialect: dialect, limits: limits), dialect, false)
@@ -61,7 +73,7 @@ public enum Majordomo {
         }
     }
 
-    private static func request(_ frames: ArraySlice<[UInt8]>, dialect: MajordomoDialect, limits: ProtocolLimits)
+    private static func request(_ frames: Slice<Frames>, dialect: MajordomoDialect, limits: ProtocolLimits)
         throws(ProtocolError) -> MajordomoInbound
     {
         guard let serviceFrame = frames.first else { throw malformed("missing-frame", "REQUEST has no service frame") }
@@ -70,14 +82,15 @@ public enum Majordomo {
         return .request(service: service, body: try body(frames.dropFirst(), command: "REQUEST", limits: limits))
     }
 
-    private static func worker(_ frames: ArraySlice<[UInt8]>, dialect: MajordomoDialect, limits: ProtocolLimits)
+    private static func worker(_ frames: Slice<Frames>, dialect: MajordomoDialect, limits: ProtocolLimits)
         throws(ProtocolError) -> MajordomoInbound
     {
         guard let command = frames.first, command.count == 1 else {
             throw malformed("missing-command", "a worker message needs a one-byte command frame")
         }
         let rest = frames.dropFirst()
-        switch command[0] {
+        let code = command.first!
+        switch code {
         case MajordomoDialect.ready:
             guard let serviceFrame = rest.first, rest.count == 1 else {
                 throw malformed("bad-frame-count", "READY has exactly one frame after the command: the service")
@@ -94,24 +107,25 @@ public enum Majordomo {
                 throw malformed("missing-delimiter", "\(name): the client address is followed by an empty frame")
             }
             let body = try body(rest.dropFirst(2), command: name, limits: limits)
-            return command[0] == dialect.workerFinal ? .final(address: address, body: body) : .partial(address: address, body: body)
+            return code == dialect.workerFinal
+                ? .final(address: Array(address), body: body) : .partial(address: Array(address), body: body)
         case dialect.heartbeat:
             return .heartbeat
         case dialect.disconnect:
             return .disconnect
         default:
             throw malformed(
-                "unknown-command", "worker command 0x\(String(command[0], radix: 16)) is not known in \(dialect.rawValue)")
+                "unknown-command", "worker command 0x\(String(code, radix: 16)) is not known in \(dialect.rawValue)")
         }
     }
 
-    private static func body(_ frames: ArraySlice<[UInt8]>, command: String, limits: ProtocolLimits)
+    private static func body(_ frames: Slice<Frames>, command: String, limits: ProtocolLimits)
         throws(ProtocolError) -> [UInt8]
     {
         guard frames.count <= 1 else {
             throw malformed("multipart-body", "\(command): Switchboard takes a body of one frame; got \(frames.count)")
         }
-        let body = frames.first ?? []
+        let body = frames.first.map { Array($0) } ?? []
         guard body.count <= limits.maxBodyBytes else {
             throw ProtocolError(
                 .payloadTooLarge, "body-too-large",
