@@ -1,5 +1,3 @@
-import DequeModule
-
 /// Holds back what may be sent only once the ledger has made durable the changes recorded before it: an
 /// ACCEPTED only after its submission is committed, an answer only after it is, and nothing an agent is told
 /// overtakes what it was told before. Pure bookkeeping, no I/O: the broker loop records changes, posts them to
@@ -15,7 +13,9 @@ struct DurabilityGate<Message> {
     private(set) var durable: UInt64 = 0
     /// Changes were recorded since the last group was posted: they go in the next one.
     private(set) var recordedSincePost = false
-    private var held = Deque<(group: UInt64, message: Message)>()
+    /// Held messages in order, from `head` on (an array, not a Deque: appending to a Deque copies the element).
+    private var held: [(group: UInt64, message: Message)] = []
+    private var head = 0
 
     /// A change was recorded; it belongs to the next group.
     mutating func recorded() {
@@ -43,29 +43,40 @@ struct DurabilityGate<Message> {
 
     /// A message that must not overtake anything recorded before it: returned to be sent now if that is all
     /// durable and nothing is held before it, otherwise held (nil).
-    mutating func admit(_ message: Message) -> Message? {
+    mutating func admit(_ message: consuming Message) -> Message? {
         let group = pendingGroup
-        if group <= durable && held.isEmpty { return message }
-        held.append((group, message))
+        if group <= durable && head == held.count { return message }
+        held.append((group, consume message))
         return nil
     }
 
     /// The writer made every group up to `group` durable: the messages that waited on them, in order.
     mutating func durable(through group: UInt64) -> [Message] {
         durable = max(durable, group)
-        var released: [Message] = []
-        while let first = held.first, first.group <= durable {
-            released.append(held.removeFirst().message)
+        var end = head
+        while end < held.count && held[end].group <= durable { end += 1 }
+        guard end > head else { return [] }
+        let released = held[head..<end].map(\.message)
+        head = end
+        if head == held.count {
+            held.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024 && head * 2 > held.count {
+            held.removeFirst(head)
+            head = 0
         }
         return released
     }
 
     /// Messages still waiting for the ledger.
-    var heldCount: Int { held.count }
+    var heldCount: Int { held.count - head }
 
     /// The ledger will confirm nothing more (the broker is stopping): every message still held, in order.
     mutating func abandon() -> [Message] {
-        defer { held.removeAll() }
-        return held.map(\.message)
+        defer {
+            held.removeAll()
+            head = 0
+        }
+        return held[head...].map(\.message)
     }
 }

@@ -31,7 +31,7 @@ extension BrokerCore {
         }
         // Only the policy is read here: a copy of the whole department state would make the queue insert
         // below copy the queue (copy-on-write), an O(n) cost per submission.
-        guard takesRequests(department), let policy = departments.read(department, { $0.policy }) else {
+        guard let departmentSlot = departments.slot(of: department), !departments[slot: departmentSlot].retired else {
             emit(.sendToAgent(agent, .error(
                 reference: requestID, status: .notFound,
                 detail: errorDetail(.notFound, "unknown-department",
@@ -48,23 +48,23 @@ extension BrokerCore {
         }
         let ticket = tickets.next(at: now)
         nextSequence += 1
-        requests[ticket] = RequestRecord(
-            ticket: ticket, requestID: requestID, department: department, priority: priority, state: .queued,
-            owner: owner, agent: agent, body: body, submittedAt: now, updatedAt: now,
-            deadline: now + policy.answerTarget(for: priority), sequence: nextSequence)
+        requests.insert(RequestRecord(
+            ticket: ticket, requestID: requestID, department: department, departmentSlot: departmentSlot,
+            priority: priority, state: .queued, owner: owner, agent: agent, body: body, submittedAt: now, updatedAt: now,
+            deadline: now + departments[slot: departmentSlot].limits.answerTarget(for: priority), sequence: nextSequence),
+            for: ticket)
         ticketsByRequestID[requestID] = ticket
         openRequests += 1
         startSLA(ticket: ticket, now: now)
         let slot = requests.slot(of: ticket)!
-        let entry = RequestQueue.Entry(requests[slot: slot])
-        departments.update(department) { $0.queue.push(entry) }
+        departments[slot: departmentSlot].queue.push(RequestQueue.Entry(requests[slot: slot]))
         emit(.record(.submitted(Change.Submission(
-            facts: facts(requests[slot: slot], now: now, sla: true), body: body,
+            facts: requests[slot: slot].facts(at: now, sla: true), body: body,
             submitter: owner.map { .principal($0) } ?? .connection(agent.id), deadline: requests[slot: slot].deadline))))
         // Draining workers take nothing new: a department served only by them is served by nobody.
-        let status: StatusCode = isServed(department) ? .created : .acceptedNoWorker
+        let status: StatusCode = isServed(departmentSlot: departmentSlot) ? .created : .acceptedNoWorker
         emit(.sendToAgent(agent, .accepted(requestID: requestID, ticket: ticket, status: status)))
-        dispatch(department: department, now: now)
+        dispatch(departmentSlot: departmentSlot, now: now)
         return takeActions()
     }
 
@@ -144,27 +144,21 @@ extension BrokerCore {
 
     /// What a change says about a request Core holds, as it stands.
     func facts(of ticket: Ticket, now: Timestamp, sla: Bool = false, worker: String? = nil) -> Change.RequestFacts {
-        facts(requests[slot: requests.slot(of: ticket)!], now: now, sla: sla, worker: worker)
+        requests[slot: requests.slot(of: ticket)!].facts(at: now, sla: sla, worker: worker)
     }
 
     func statusReply(of ticket: Ticket, now: Timestamp) -> AgentReply {
         statusReply(requests[slot: requests.slot(of: ticket)!], now: now)
     }
 
-    /// Puts a request Core holds in a department's queue (as it stands: priority, deadline, generation).
-    mutating func enqueue(_ ticket: Ticket, in department: String) {
+    /// Puts a request Core holds in its department's queue (as it stands: priority, deadline, generation).
+    mutating func enqueue(_ ticket: Ticket) {
         let slot = requests.slot(of: ticket)!
-        let entry = RequestQueue.Entry(requests[slot: slot])
-        departments.update(department) { $0.queue.push(entry) }
+        let departmentSlot = requests[slot: slot].departmentSlot
+        departments[slot: departmentSlot].queue.push(RequestQueue.Entry(requests[slot: slot]))
     }
 
-    /// What a change says about the request as it stands; `sla` when the change moved one of its clocks.
-    func facts(_ request: RequestRecord, now: Timestamp, sla: Bool = false, worker: String? = nil) -> Change.RequestFacts {
-        Change.RequestFacts(
-            ticket: request.ticket, requestID: request.requestID, department: request.department,
-            priority: request.priority, state: request.state, attempt: request.attempts,
-            worker: worker ?? request.holderName, at: now, sla: sla ? request.sla.map(SLAState.init) : nil)
-    }
+
 }
 
 extension BrokerCore {

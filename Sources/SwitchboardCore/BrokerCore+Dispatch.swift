@@ -4,9 +4,15 @@ extension BrokerCore {
     /// Offers queued requests of a department to its workers while both exist. A worker in `avoiding` (one
     /// that just failed a request) gets work only when no other worker has room.
     mutating func dispatch(department: String, avoiding: PeerID? = nil, now: Timestamp) {
+        guard let slot = departments.slot(of: department) else { return }
+        dispatch(departmentSlot: slot, avoiding: avoiding, now: now)
+    }
+
+    mutating func dispatch(departmentSlot: Int, avoiding: PeerID? = nil, now: Timestamp) {
         guard !draining else { return }
-        while let workerID = pickWorker(for: department, avoiding: avoiding) ?? pickWorker(for: department),
-            let ticket = popFront(department: department)
+        while let workerID = pickWorker(departmentSlot: departmentSlot, avoiding: avoiding)
+            ?? pickWorker(departmentSlot: departmentSlot),
+            let ticket = popFront(departmentSlot: departmentSlot)
         {
             offer(ticket: ticket, to: workerID, now: now)
         }
@@ -16,22 +22,25 @@ extension BrokerCore {
     mutating func fill(workerID: PeerID, now: Timestamp) {
         guard !draining else { return }
         while let index = workers.slot(of: workerID), workers[slot: index].usableCredit > 0 {
-            var best: (department: String, entry: RequestQueue.Entry)?
-            for department in workers[slot: index].departments {
-                guard let entry = front(department: department) else { continue }
-                if best == nil || entry < best!.entry { best = (department, entry) }
+            var best: (departmentSlot: Int, entry: RequestQueue.Entry)?
+            for departmentSlot in workers[slot: index].departmentSlots {
+                guard let entry = front(departmentSlot: departmentSlot) else { continue }
+                if best == nil || entry < best!.entry { best = (departmentSlot, entry) }
             }
             guard let best else { return }
-            departments.update(best.department) { $0.queue.removeFront() }
+            departments[slot: best.departmentSlot].queue.removeFront()
             offer(ticket: best.entry.ticket, to: workerID, now: now)
         }
     }
 
     /// The least loaded worker of the department with free credit; among equals, the longest idle.
     func pickWorker(for department: String, avoiding: PeerID? = nil) -> PeerID? {
-        guard let departmentIndex = departments.slot(of: department) else { return nil }
+        departments.slot(of: department).flatMap { pickWorker(departmentSlot: $0, avoiding: avoiding) }
+    }
+
+    func pickWorker(departmentSlot: Int, avoiding: PeerID? = nil) -> PeerID? {
         var chosen: (id: PeerID, load: Int, lastAssigned: UInt64)?
-        for id in departments[slot: departmentIndex].workers where id != avoiding {
+        for id in departments[slot: departmentSlot].workers where id != avoiding {
             guard let index = workers.slot(of: id), workers[slot: index].usableCredit > 0 else { continue }
             let load = workers[slot: index].inFlight.count, lastAssigned = workers[slot: index].lastAssigned
             if let current = chosen, !(load < current.load || (load == current.load && lastAssigned < current.lastAssigned)) {
@@ -43,20 +52,22 @@ extension BrokerCore {
     }
 
     mutating func front(department: String) -> RequestQueue.Entry? {
-        // A second reference to the requests, not a copy: nothing changes them while the queue is read.
-        let requests = self.requests
-        return departments.update(department) { state in
-            state.queue.front { entry in
-                guard let slot = requests.slot(of: entry.ticket) else { return false }
-                return requests[slot: slot].state == .queued && requests[slot: slot].queueGeneration == entry.generation
-                    && requests[slot: slot].department == department
-            }
-        } ?? nil
+        departments.slot(of: department).flatMap { front(departmentSlot: $0) }
     }
 
-    mutating func popFront(department: String) -> Ticket? {
-        guard let entry = front(department: department) else { return nil }
-        departments.update(department) { $0.queue.removeFront() }
+    mutating func front(departmentSlot: Int) -> RequestQueue.Entry? {
+        // A second reference to the requests, not a copy: nothing changes them while the queue is read.
+        let requests = self.requests
+        return departments[slot: departmentSlot].queue.front { entry in
+            guard let slot = requests.slot(of: entry.ticket) else { return false }
+            return requests[slot: slot].state == .queued && requests[slot: slot].queueGeneration == entry.generation
+                && requests[slot: slot].departmentSlot == departmentSlot
+        }
+    }
+
+    mutating func popFront(departmentSlot: Int) -> Ticket? {
+        guard let entry = front(departmentSlot: departmentSlot) else { return nil }
+        departments[slot: departmentSlot].queue.removeFront()
         return entry.ticket
     }
 
@@ -73,13 +84,14 @@ extension BrokerCore {
         requests[slot: slot].updatedAt = now
         requests[slot: slot].queueGeneration &+= 1
         // An offer changes no clock: the ledger keeps the snapshot it has.
-        emit(.record(.offered(facts(requests[slot: slot], now: now))))
+        emit(.record(.offered(requests[slot: slot].facts(at: now))))
         emit(.sendToWorker(peer, .dispatch(
             ticket: ticket, department: requests[slot: slot].department, priority: requests[slot: slot].priority,
             attempt: requests[slot: slot].attempts, body: requests[slot: slot].body)))
-        schedule(
-            .offerTimeout(ticket: ticket, offer: requests[slot: slot].queueGeneration),
-            at: now + offerTimeout(requests[slot: slot].department))
+        // Read here, not through a helper of Core's: calling one from this mutating method would copy Core.
+        let timeout = departments[slot: requests[slot: slot].departmentSlot].limits.offerTimeout
+        let generation = requests[slot: slot].queueGeneration
+        schedule(.offerTimeout(ticket: ticket, offer: generation), at: now + timeout)
     }
 
     /// Puts an offered or accepted request back in its queue, or dead-letters it after the last attempt.
@@ -87,7 +99,7 @@ extension BrokerCore {
     mutating func requeue(ticket: Ticket, reason: String, avoiding: PeerID? = nil, now: Timestamp) {
         guard var request = requests[ticket], !request.state.isFinal else { return }
         if let holder = request.holder { workers.update(holder.id) { $0.inFlight.remove(ticket) } }
-        let maxAttempts = policy(request.department).maxAttempts
+        let maxAttempts = departments[slot: request.departmentSlot].limits.maxAttempts
         if request.attempts >= maxAttempts {
             deadLetter(ticket: ticket, reason: "gave up after \(request.attempts) attempts; last: \(reason)", now: now)
             return
@@ -103,11 +115,11 @@ extension BrokerCore {
         request.updatedAt = now
         request.queueGeneration &+= 1
         requests[ticket] = request
-        departments.update(request.department) { $0.queue.push(RequestQueue.Entry(request)) }
+        departments[slot: request.departmentSlot].queue.push(RequestQueue.Entry(request))
         // The worker that asked the agent is gone: nobody waits on the agent any more.
         if wasWaiting { resumeSLA(ticket: ticket, now: now) }
         emit(.record(.requeued(facts(of: ticket, now: now, sla: wasWaiting), reason: reason, deadline: nil)))
-        dispatch(department: request.department, avoiding: avoiding, now: now)
+        dispatch(departmentSlot: request.departmentSlot, avoiding: avoiding, now: now)
     }
 
     /// Gives up on a request: it is recorded with the reason and the agent gets a 504 or 422 ERROR.
@@ -122,7 +134,7 @@ extension BrokerCore {
         finish(ticket: ticket, state: .deadLettered, reason: reason, now: now)
         requests.update(ticket) { $0.failure = failure }
         let finished = requests[ticket]!
-        emit(.record(.deadLettered(facts(finished, now: now, sla: true), reason: reason, failure: failure)))
+        emit(.record(.deadLettered(finished.facts(at: now, sla: true), reason: reason, failure: failure)))
         if let agent = finished.agent, failure != .noDepartment {
             emit(.sendToAgent(agent, .error(
                 reference: ticket.text, status: status,
@@ -139,7 +151,9 @@ extension BrokerCore {
         }
         // Its queue entry goes stale; the queue must stop counting it (cancel, or a late answer from an
         // earlier holder while the request waits to be offered again).
-        if requests[slot: index].state == .queued { departments[requests[slot: index].department]?.queue.forget() }
+        if requests[slot: index].state == .queued, requests[slot: index].departmentSlot >= 0 {
+            departments[slot: requests[slot: index].departmentSlot].queue.forget()
+        }
         requests[slot: index].state = state
         requests[slot: index].reason = reason
         requests[slot: index].updatedAt = now

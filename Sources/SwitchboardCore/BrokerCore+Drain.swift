@@ -13,7 +13,7 @@ extension BrokerCore {
     /// Requests a worker holds now (offered or accepted); a request waiting on its agent is not counted, since
     /// only the agent can move it.
     public var heldByWorkers: Int {
-        workers.values.reduce(0) { count, worker in
+        workers.allValues.reduce(0) { count, worker in
             count + worker.inFlight.count { ticket in
                 requests[ticket].map { $0.state == .offered || $0.state == .accepted } ?? false
             }
@@ -26,7 +26,7 @@ extension BrokerCore {
     public mutating func handBack(reason: String, now: Timestamp) -> (actions: [CoreAction], handedBack: Int) {
         draining = true
         var handedBack = 0
-        for worker in workers.values {
+        for worker in workers.allValues {
             for ticket in worker.inFlight.sorted() {
                 guard let request = requests[ticket], request.state == .offered || request.state == .accepted else {
                     continue
@@ -37,7 +37,7 @@ extension BrokerCore {
                 handedBack += 1
             }
         }
-        for worker in workers.values {
+        for worker in workers.allValues {
             emit(.sendToWorker(worker.peer, .disconnect))
         }
         return (takeActions(), handedBack)

@@ -15,7 +15,7 @@ extension BrokerCore {
     /// The departments, and the oldest open request's age in seconds by department and priority (for the
     /// metrics), in one pass over the requests.
     public func liveCounts(now: Timestamp) -> (departments: [DepartmentSummary], oldestAges: [String: [Priority: Double]]) {
-        var summaries = Dictionary(uniqueKeysWithValues: departments.keys.map { ($0, DepartmentSummary(name: $0)) })
+        var summaries = Dictionary(uniqueKeysWithValues: departments.allKeys.map { ($0, DepartmentSummary(name: $0)) })
         var oldest: [String: (at: Timestamp, ticket: Ticket)] = [:]
         var oldestByPriority: [String: [Priority: Timestamp]] = [:]
         for request in requests.allValues where !request.state.isFinal {
@@ -40,7 +40,7 @@ extension BrokerCore {
             if let current = oldest[request.department], current.at <= request.submittedAt { continue }
             oldest[request.department] = (request.submittedAt, request.ticket)
         }
-        for worker in workers.values {
+        for worker in workers.allValues {
             for name in worker.departments {
                 summaries[name]?.workers += 1
                 summaries[name]?.credit += worker.credit
@@ -64,7 +64,7 @@ extension BrokerCore {
 
     /// Every connected worker, by name then id.
     public func workerSummaries(now: Timestamp) -> [WorkerSummary] {
-        workers.values.map { worker in
+        workers.allValues.map { worker in
             WorkerSummary(
                 id: worker.peer.description, name: worker.name, departments: worker.departments,
                 credit: worker.credit, freeCredit: worker.freeCredit, tickets: worker.inFlight.sorted().map(\.text),
@@ -159,8 +159,8 @@ extension BrokerCore {
     /// Stops giving a worker new requests; it finishes what it holds. `worker` is its id (hex identity) or
     /// its name, if only one connected worker has that name.
     public mutating func drain(worker: String, now: Timestamp) -> (Result<WorkerSummary, ProtocolError>, [CoreAction]) {
-        let matches = workers.values.filter { $0.peer.description == worker }
-        let candidates = matches.isEmpty ? workers.values.filter { $0.name == worker } : matches
+        let matches = workers.allValues.filter { $0.peer.description == worker }
+        let candidates = matches.isEmpty ? workers.allValues.filter { $0.name == worker } : matches
         guard let chosen = candidates.first else {
             return (.failure(ProtocolError(.notFound, "unknown-worker", "no connected worker has the id or name '\(worker)'")), [])
         }
@@ -228,7 +228,7 @@ extension BrokerCore {
         nextSequence += 1
         var request = RequestRecord(
             ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
-            priority: stored.priority, state: .queued, owner: stored.owner, agent: requests.read(stored.ticket) { $0.agent } ?? nil,
+            departmentSlot: departments.slot(of: stored.department)!, priority: stored.priority, state: .queued, owner: stored.owner, agent: requests.read(stored.ticket) { $0.agent } ?? nil,
             body: stored.body,
             submittedAt: stored.submittedAt, updatedAt: now, deadline: now + policy(stored.department).answerTarget(for: stored.priority),
             updates: stored.updates, sequence: nextSequence)
@@ -240,11 +240,11 @@ extension BrokerCore {
         ticketsByRequestID[stored.requestID] = stored.ticket
         openRequests += 1
         startSLA(ticket: stored.ticket, now: now)
-        enqueue(stored.ticket, in: stored.department)
+        enqueue(stored.ticket)
         let requeued = requests[stored.ticket]!
         emit(.record(.requeued(
-            facts(requeued, now: now, sla: true), reason: "requeued by an operator", deadline: requeued.deadline)))
-        dispatch(department: stored.department, now: now)
+            requeued.facts(at: now, sla: true), reason: "requeued by an operator", deadline: requeued.deadline)))
+        dispatch(departmentSlot: request.departmentSlot, now: now)
         return (.success(requests[stored.ticket]!.state), takeActions())
     }
 }

@@ -20,11 +20,11 @@ extension BrokerCore {
                 if departments.read(policy.name, { $0.policy }) != policy { departments.update(policy.name) { $0.policy = policy } }
             }
         }
-        for name in departments.keys where !names.contains(name) {
+        for name in departments.allKeys where !names.contains(name) {
             departments.update(name) { $0.retired = true }
         }
         let timeout = new.workerTimeout
-        for slot in workers.slots.values where workers[slot: slot].timeout < timeout {
+        for (_, slot) in workers.slots where workers[slot: slot].timeout < timeout {
             workers[slot: slot].timeout = timeout
         }
         var applied = new

@@ -62,7 +62,7 @@ extension BrokerCore {
             let wasHeld = stored.state == .offered || stored.state == .accepted
             let request = RequestRecord(
                 ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
-                priority: stored.priority, state: wasHeld ? .offered : .queued, attempts: stored.attempts,
+                departmentSlot: departments.slot(of: stored.department) ?? -1, priority: stored.priority, state: wasHeld ? .offered : .queued, attempts: stored.attempts,
                 owner: stored.owner, agent: nil,
                 body: stored.body, submittedAt: stored.submittedAt, updatedAt: stored.updatedAt,
                 deadline: stored.deadline, updates: stored.updates, sequence: nextSequence)
@@ -97,7 +97,7 @@ extension BrokerCore {
             if wasHeld {
                 requeue(ticket: stored.ticket, reason: "the broker restarted while \(stored.worker ?? "a worker") held it", now: now)
             } else {
-                enqueue(stored.ticket, in: stored.department)
+                enqueue(stored.ticket)
             }
         }
         return takeActions()
@@ -108,14 +108,14 @@ extension BrokerCore {
     mutating func restoreSLA(ticket: Ticket, submittedAt: Timestamp, responded: Bool, now: Timestamp) {
         startSLA(ticket: ticket, now: submittedAt)
         guard var sla = requests.read(ticket, { $0.sla }) ?? nil else { return }
-        let calendar = sla.policy.calendar
+        let policy = sla.policy
         for index in sla.clocks.indices {
             let clock = sla.clocks[index]
             if clock.target == .firstResponse && responded {
-                sla.clocks[index].stop(at: now, calendar: calendar)
+                sla.clocks[index].stop(at: now, policy: policy)
                 continue
             }
-            let used = clock.usedTime(at: now, calendar: calendar)
+            let used = clock.usedTime(at: now, policy: policy)
             let thresholds = sla.policy.thresholds(of: clock.budget)
             sla.clocks[index].passed = thresholds.filter { $0 <= used }.count
             if sla.clocks[index].passed == thresholds.count { sla.clocks[index].outcome = .breached }

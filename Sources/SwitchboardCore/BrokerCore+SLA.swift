@@ -16,8 +16,8 @@ extension BrokerCore {
     /// Pins the department's policy for the request's priority and starts its clocks.
     mutating func startSLA(ticket: Ticket, now: Timestamp) {
         guard let slot = requests.slot(of: ticket) else { return }
-        let department = requests[slot: slot].department, priority = requests[slot: slot].priority
-        guard let policy = departments.read(department, { $0.slaPolicies[priority] }) ?? nil else { return }
+        let departmentSlot = requests[slot: slot].departmentSlot, priority = requests[slot: slot].priority
+        guard departmentSlot >= 0, let policy = departments[slot: departmentSlot].slaPolicies[priority] else { return }
         let sla = RequestSLA(policy: policy, startingAt: now)
         requests[slot: slot].deadline = sla.answerDeadline(fallback: requests[slot: slot].deadline)
         requests[slot: slot].sla = sla
@@ -39,8 +39,8 @@ extension BrokerCore {
     mutating func firstResponse(ticket: Ticket, now: Timestamp) -> Bool {
         let first = noteResponse(ticket: ticket, now: now)
         guard updateSLA(ticket, { sla in
-            let calendar = sla.policy.calendar
-            sla.update(.firstResponse) { $0.stop(at: now, calendar: calendar) }
+            let policy = sla.policy
+            sla.update(.firstResponse) { $0.stop(at: now, policy: policy) }
         }) else { return first }
         scheduleSLA(ticket: ticket)
         return first
@@ -59,8 +59,8 @@ extension BrokerCore {
     mutating func updateReceived(ticket: Ticket, now: Timestamp) -> Bool {
         let first = noteResponse(ticket: ticket, now: now)
         guard updateSLA(ticket, { sla in
-            let calendar = sla.policy.calendar
-            sla.update(.firstResponse) { $0.stop(at: now, calendar: calendar) }
+            let policy = sla.policy
+            sla.update(.firstResponse) { $0.stop(at: now, policy: policy) }
             sla.update(.update) { $0.restart(at: now) }
         }) else { return first }
         scheduleSLA(ticket: ticket)
@@ -71,8 +71,8 @@ extension BrokerCore {
     /// a cancellation or dead letter only stops them.
     mutating func stopSLA(ticket: Ticket, answered: Bool, now: Timestamp) {
         updateSLA(ticket) { sla in
-            let calendar = sla.policy.calendar
-            for index in sla.clocks.indices { sla.clocks[index].stop(at: now, calendar: calendar, counts: answered) }
+            let policy = sla.policy
+            for index in sla.clocks.indices { sla.clocks[index].stop(at: now, policy: policy, counts: answered) }
             sla.generation &+= 1
         }
     }
@@ -80,8 +80,8 @@ extension BrokerCore {
     /// Stops the clocks while the request waits on the agent.
     mutating func pauseSLA(ticket: Ticket, now: Timestamp) {
         guard updateSLA(ticket, { sla in
-            let calendar = sla.policy.calendar
-            for index in sla.clocks.indices { sla.clocks[index].pause(at: now, calendar: calendar) }
+            let policy = sla.policy
+            for index in sla.clocks.indices { sla.clocks[index].pause(at: now, policy: policy) }
         }) else { return }
         scheduleSLA(ticket: ticket)
     }
@@ -110,7 +110,7 @@ extension BrokerCore {
         for index in sla.clocks.indices where sla.clocks[index].isRunning {
             let clock = sla.clocks[index]
             let thresholds = sla.policy.thresholds(of: clock.budget)
-            let used = clock.usedTime(at: now, calendar: sla.policy.calendar)
+            let used = clock.usedTime(at: now, policy: sla.policy)
             var passed = clock.passed
             while passed < thresholds.count && used >= thresholds[passed] {
                 let dueAt = clock.deadline(policy: sla.policy)
@@ -133,7 +133,7 @@ extension BrokerCore {
         request.sla = sla
         requests[ticket] = request
         // Recorded with the clocks as they are after it, so a restart does not announce them again.
-        let recorded = facts(request, now: now, sla: true)
+        let recorded = request.facts(at: now, sla: true)
         for (breach, notice) in announcements {
             emit(.record(breach ? .slaBreached(recorded, notice) : .slaWarning(recorded, notice)))
         }
@@ -155,7 +155,7 @@ extension BrokerCore {
                 // Its queue entry goes stale; a new one carries the new priority.
                 departments.update(request.department) { $0.queue.forget() }
                 requests.update(ticket) { $0.queueGeneration &+= 1 }
-                enqueue(ticket, in: request.department)
+                enqueue(ticket)
             }
             let reason = "priority raised from \(request.priority.rawValue) to \(request.priority.raised.rawValue)"
             emit(.record(.escalated(facts(of: ticket, now: now), from: nil, reason: reason)))

@@ -20,7 +20,9 @@ extension BrokerCore {
         let departmentsServed = Array(Set(info.departments)).sorted()
         let name = info.name ?? "worker-\(peer)"
         workers[peer.id] = WorkerRecord(
-            peer: peer, name: name, departments: departmentsServed, credit: info.credit, lastSeen: now, joinedAt: now)
+            peer: peer, name: name, departments: departmentsServed,
+            departmentSlots: departmentsServed.map { departments.slot(of: $0)! }, credit: info.credit, lastSeen: now,
+            joinedAt: now)
         for department in departmentsServed {
             departments.update(department) { $0.workers.append(peer.id) }
         }
@@ -67,7 +69,7 @@ extension BrokerCore {
             let first = firstResponse(ticket: ticket, now: now)
             let slot = requests.slot(of: ticket)!
             emit(.record(.accepted(
-                facts(requests[slot: slot], now: now, sla: true),
+                requests[slot: slot].facts(at: now, sla: true),
                 Change.Response(first: first, submittedAt: requests[slot: slot].submittedAt))))
         }
         return finishWorkerMessage(peer, known: known)
@@ -90,7 +92,7 @@ extension BrokerCore {
         let workerName = workers.slot(of: peer.id).map { workers[slot: $0].name }
         if requests[slot: found].state.isFinal {
             emit(.record(.duplicateAnswer(
-                facts(requests[slot: found], now: now, worker: workerName ?? "\(peer)"),
+                requests[slot: found].facts(at: now, worker: workerName ?? "\(peer)"),
                 reason: "request already \(requests[slot: found].state.rawValue)", body: body)))
             return finishWorkerMessage(peer, known: known)
         }
@@ -101,7 +103,7 @@ extension BrokerCore {
         requests[slot: slot].answer = body
         requests[slot: slot].answeredAt = now
         emit(.record(.answered(Change.Answered(
-            facts: facts(requests[slot: slot], now: now, sla: true, worker: answeringWorker), body: body,
+            facts: requests[slot: slot].facts(at: now, sla: true, worker: answeringWorker), body: body,
             submittedAt: requests[slot: slot].submittedAt, fromEarlierHolder: holder != peer))))
         if let agent = requests[slot: slot].agent {
             emit(.sendToAgent(agent, .answer(ticket: ticket, body: body)))
@@ -185,6 +187,7 @@ extension BrokerCore {
         if request.state == .waitingOnAgent { resumeSLA(ticket: ticket, now: now) }
         request.sla = requests[ticket]!.sla
         request.department = target
+        request.departmentSlot = departments.slot(of: target)!
         request.state = .queued
         request.holder = nil
         request.holderName = nil
@@ -195,10 +198,10 @@ extension BrokerCore {
         request.queueGeneration &+= 1
         requests[ticket] = request
         transferSLA(ticket: ticket, to: target, now: now)
-        enqueue(ticket, in: target)
+        enqueue(ticket)
         var moved = facts(of: ticket, now: now, sla: true)
         emit(.record(describe(&moved, from)))
-        dispatch(department: target, now: now)
+        dispatch(departmentSlot: request.departmentSlot, now: now)
         if let holder { fill(workerID: holder.id, now: now) }
     }
 
@@ -242,7 +245,7 @@ extension BrokerCore {
     }
 
     mutating func removeWorker(id: PeerID, lost: Bool, reason: String, now: Timestamp) {
-        guard let worker = workers.removeValue(forKey: id) else { return }
+        guard let worker = workers.remove(id) else { return }
         for department in worker.departments {
             departments.update(department) { $0.workers.removeAll { $0 == id } }
         }

@@ -8,11 +8,11 @@ import SwitchboardSchema
 /// order. Tests drive it with made-up timestamps; the broker thread drives it with the wall clock.
 public struct BrokerCore: Sendable {
     public internal(set) var configuration: CoreConfiguration
-    var departments = KeyedSlots<String, DepartmentState>()
-    var requests = TicketTable<RequestRecord>()
+    var departments = FastTable<String, DepartmentState>()
+    var requests = FastTable<Ticket, RequestRecord>()
     /// Client request id → ticket, for idempotent submission.
     var ticketsByRequestID: [String: Ticket] = [:]
-    var workers = KeyedSlots<PeerID, WorkerRecord>()
+    var workers = FastTable<PeerID, WorkerRecord>()
     /// Finished tickets held in `requests`, oldest first, so memory stays bounded.
     var finished = Deque<Ticket>()
     /// Every finished request's id and ticket within the retention, oldest first, for idempotency.
@@ -37,8 +37,14 @@ public struct BrokerCore: Sendable {
 
     struct DepartmentState: Sendable {
         var policy: DepartmentPolicy {
-            didSet { slaPolicies = DepartmentState.slaPolicies(of: policy) }
+            didSet {
+                slaPolicies = DepartmentState.slaPolicies(of: policy)
+                limits = Limits(policy)
+            }
         }
+        /// What the hot path reads of the policy, as plain values (a method of the policy, called through the
+        /// table, would copy the whole policy each time).
+        private(set) var limits: Limits
         var queue = RequestQueue()
         /// Identities of the workers serving it, in registration order.
         var workers: [PeerID] = []
@@ -52,6 +58,31 @@ public struct BrokerCore: Sendable {
         init(policy: DepartmentPolicy) {
             self.policy = policy
             slaPolicies = DepartmentState.slaPolicies(of: policy)
+            limits = Limits(policy)
+        }
+
+        struct Limits: Sendable {
+            var offerTimeout: Duration
+            var maxAttempts: Int
+            /// Answer target by priority rank (urgent first).
+            var answerTargets: (Duration, Duration, Duration, Duration)
+
+            init(_ policy: DepartmentPolicy) {
+                offerTimeout = policy.offerTimeout
+                maxAttempts = policy.maxAttempts
+                answerTargets = (
+                    policy.answerTarget(for: .urgent), policy.answerTarget(for: .high),
+                    policy.answerTarget(for: .normal), policy.answerTarget(for: .low))
+            }
+
+            func answerTarget(for priority: Priority) -> Duration {
+                switch priority {
+                case .urgent: answerTargets.0
+                case .high: answerTargets.1
+                case .normal: answerTargets.2
+                case .low: answerTargets.3
+                }
+            }
         }
 
         static func slaPolicies(of policy: DepartmentPolicy) -> [Priority: SLAPolicy] {
@@ -72,7 +103,7 @@ public struct BrokerCore: Sendable {
 
     /// Names of the configured departments, sorted (not those a reload removed).
     public var departmentNames: [String] {
-        departments.slots.filter { !departments[slot: $0.value].retired }.keys.sorted()
+        departments.slots.filter { !departments[slot: $0.slot].retired }.map(\.key).sorted()
     }
 
     /// Whether a department takes new requests: configured, and not removed by a reload.
@@ -112,8 +143,11 @@ public struct BrokerCore: Sendable {
 
     /// Whether a department has a live worker that takes new requests (not draining).
     public func isServed(_ department: String) -> Bool {
-        guard let index = departments.slot(of: department) else { return false }
-        return departments[slot: index].workers.contains { id in
+        departments.slot(of: department).map { isServed(departmentSlot: $0) } ?? false
+    }
+
+    func isServed(departmentSlot index: Int) -> Bool {
+        departments[slot: index].workers.contains { id in
             workers.slot(of: id).map { !workers[slot: $0].draining } ?? false
         }
     }
@@ -177,7 +211,7 @@ public struct BrokerCore: Sendable {
             case let .sla(ticket, generation):
                 slaDue(ticket: ticket, generation: generation, now: now)
             case .heartbeat:
-                for worker in workers.values {
+                for worker in workers.allValues {
                     emit(.sendToWorker(worker.peer, .heartbeat))
                 }
                 pruneIndex(now: now)

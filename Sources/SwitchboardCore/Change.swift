@@ -211,7 +211,19 @@ extension Change {
 
     public var at: Timestamp { request?.at ?? workerFacts!.at }
 
-    public var ticket: Ticket? { request?.ticket }
+    /// The ticket of the request the change is about (read without copying its facts); nil for a worker's change.
+    public var ticket: Ticket? {
+        switch self {
+        case .submitted(let submission): submission.facts.ticket
+        case .answered(let answered): answered.facts.ticket
+        case .offered(let facts), .accepted(let facts, _), .updated(let facts, _, _), .waitingOnAgent(let facts, _, _),
+            .infoReceived(let facts, _), .transferred(let facts, _, _), .escalated(let facts, _, _),
+            .requeued(let facts, _, _), .cancelled(let facts, _), .deadLettered(let facts, _, _),
+            .duplicateAnswer(let facts, _, _), .slaWarning(let facts, _), .slaBreached(let facts, _):
+            facts.ticket
+        case .workerJoined, .workerLeft, .workerLost, .workerDraining: nil
+        }
+    }
 
     /// The reason the change gives (a requeue's, a cancellation's, an SLA notice's, a worker loss's, ...).
     public var reason: String? {

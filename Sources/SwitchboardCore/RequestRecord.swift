@@ -5,6 +5,9 @@ struct RequestRecord: Sendable {
     let ticket: Ticket
     let requestID: String
     var department: String
+    /// The department's slot in Core's table (departments keep theirs for the process's life); -1 for a
+    /// recovered request of a department no longer configured.
+    var departmentSlot: Int
     var priority: Priority
     var state: RequestState
     /// Offers made in the current department.
@@ -38,4 +41,14 @@ struct RequestRecord: Sendable {
     let sequence: UInt64
     /// Bumped whenever the request leaves a queue, so stale queue entries are recognized.
     var queueGeneration: UInt32 = 0
+}
+
+extension RequestRecord {
+    /// What a change says about the request as it stands; `sla` when the change moved one of its clocks.
+    @inline(__always)
+    func facts(at now: Timestamp, sla: Bool = false, worker: String? = nil) -> Change.RequestFacts {
+        Change.RequestFacts(
+            ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
+            attempt: attempts, worker: worker ?? holderName, at: now, sla: sla ? self.sla.map(SLAState.init) : nil)
+    }
 }

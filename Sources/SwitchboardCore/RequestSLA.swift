@@ -36,7 +36,7 @@ struct RequestSLA: Sendable, Equatable {
     /// The clocks as STATUS reports them at `now`.
     func status(at now: Timestamp) -> [SLAClockStatus] {
         clocks.map { clock in
-            let used = clock.usedTime(at: now, calendar: policy.calendar)
+            let used = clock.usedTime(at: now, policy: policy)
             let state: SLAClockStatus.State =
                 clock.outcome == .breached ? .breached
                 : clock.outcome == .met ? .met

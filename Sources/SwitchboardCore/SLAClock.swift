@@ -27,9 +27,9 @@ struct SLAClock: Sendable, Equatable {
     var isRunning: Bool { runningSince != nil }
 
     /// Open time used by `now`.
-    func usedTime(at now: Timestamp, calendar: BusinessCalendar) -> Duration {
+    func usedTime(at now: Timestamp, policy: SLAPolicy) -> Duration {
         guard let since = runningSince else { return used }
-        return used + calendar.openTime(from: since, to: now)
+        return used + policy.openTime(from: since, to: now)
     }
 
     /// When the next threshold is reached if the clock keeps running; nil if it is not running or all passed.
@@ -38,18 +38,18 @@ struct SLAClock: Sendable, Equatable {
         let thresholds = policy.thresholds(of: budget)
         guard passed < thresholds.count else { return nil }
         let remaining = thresholds[passed] - used
-        return policy.calendar.advance(since, by: max(.zero, remaining))
+        return policy.advance(since, by: max(.zero, remaining))
     }
 
     /// When the target itself falls due (the breach), if the clock runs.
     func deadline(policy: SLAPolicy) -> Timestamp? {
         guard let since = runningSince else { return nil }
-        return policy.calendar.advance(since, by: max(.zero, budget - used))
+        return policy.advance(since, by: max(.zero, budget - used))
     }
 
-    mutating func pause(at now: Timestamp, calendar: BusinessCalendar) {
+    mutating func pause(at now: Timestamp, policy: SLAPolicy) {
         guard runningSince != nil else { return }
-        used = usedTime(at: now, calendar: calendar)
+        used = usedTime(at: now, policy: policy)
         runningSince = nil
     }
 
@@ -61,9 +61,9 @@ struct SLAClock: Sendable, Equatable {
     /// Stops the clock. When `counts` (the target was reached: accepted, updated, answered) it is met if in
     /// time and breached if late, even if its timer had not fired yet; otherwise (cancelled, dead-lettered) it
     /// is only stopped, neither met nor breached unless it already was.
-    mutating func stop(at now: Timestamp, calendar: BusinessCalendar, counts: Bool = true) {
+    mutating func stop(at now: Timestamp, policy: SLAPolicy, counts: Bool = true) {
         guard !stopped else { return }
-        pause(at: now, calendar: calendar)
+        pause(at: now, policy: policy)
         stopped = true
         if outcome == nil && counts { outcome = used > budget ? .breached : .met }
     }

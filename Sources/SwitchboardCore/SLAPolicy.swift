@@ -46,6 +46,16 @@ public struct SLAPolicy: Sendable, Equatable {
         return warnings.map { budget * $0 } + [budget]
     }
 
+    /// Open time between two instants, on the policy's calendar (read in place, not copied).
+    func openTime(from start: Timestamp, to end: Timestamp) -> Duration {
+        storage.calendar.openTime(from: start, to: end)
+    }
+
+    /// The instant `amount` of open time after `start`, on the policy's calendar.
+    func advance(_ start: Timestamp, by amount: Duration) -> Timestamp {
+        storage.calendar.advance(start, by: amount)
+    }
+
     /// The targets in clock order, each with its budget.
     var clockTargets: [(target: SLATarget, budget: Duration, thresholds: [Duration])] { storage.clocks }
 

@@ -88,6 +88,11 @@ public struct SLAState: Sendable, Equatable {
         self.value = value
     }
 
+    /// The state of a request submitted at `start` under `policy`: its clocks running from then.
+    public init(policy: SLAPolicy, startingAt start: Timestamp) {
+        self.value = RequestSLA(policy: policy, startingAt: start)
+    }
+
     /// The state a snapshot describes; nil if it names something this version does not know.
     public init?(_ snapshot: SLASnapshot) {
         guard let value = snapshot.requestSLA else { return nil }
@@ -104,22 +109,20 @@ public struct SLAState: Sendable, Equatable {
         out.append(contentsOf: prefix)
         for (index, clock) in value.clocks.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"budget_ms":"#.utf8)
+            out.append(contentsOf: JSONBytes.budget)
             JSONBytes.append(clock.budget.milliseconds, to: &out)
             if let outcome = clock.outcome {
-                out.append(contentsOf: #","outcome":""#.utf8)
-                out.append(contentsOf: outcome.rawValue.utf8)
-                out.append(UInt8(ascii: "\""))
+                out.append(contentsOf: outcome == .met ? JSONBytes.met : JSONBytes.breached)
             }
-            out.append(contentsOf: #","passed":"#.utf8)
+            out.append(contentsOf: JSONBytes.passed)
             JSONBytes.append(Int64(clock.passed), to: &out)
             if let since = clock.runningSince {
-                out.append(contentsOf: #","running_since":"#.utf8)
+                out.append(contentsOf: JSONBytes.runningSince)
                 JSONBytes.append(since.rawValue, to: &out)
             }
-            out.append(contentsOf: clock.stopped ? #","stopped":true,"target":""#.utf8 : #","stopped":false,"target":""#.utf8)
-            out.append(contentsOf: clock.target.rawValue.utf8)
-            out.append(contentsOf: #"","used_ms":"#.utf8)
+            out.append(contentsOf: clock.stopped ? JSONBytes.stoppedTarget : JSONBytes.runningTarget)
+            out.append(contentsOf: JSONBytes.target(clock.target))
+            out.append(contentsOf: JSONBytes.used)
             JSONBytes.append(clock.used.milliseconds, to: &out)
             out.append(UInt8(ascii: "}"))
         }
@@ -127,20 +130,31 @@ public struct SLAState: Sendable, Equatable {
     }
 }
 
-/// Integers as JSON text, appended to bytes.
+/// Integers as JSON text, appended to bytes, and the fixed parts of a clock's JSON.
 enum JSONBytes {
+    static let budget = Array(#"{"budget_ms":"#.utf8)
+    static let met = Array(#","outcome":"met""#.utf8)
+    static let breached = Array(#","outcome":"breached""#.utf8)
+    static let passed = Array(#","passed":"#.utf8)
+    static let runningSince = Array(#","running_since":"#.utf8)
+    static let stoppedTarget = Array(#","stopped":true,"target":""#.utf8)
+    static let runningTarget = Array(#","stopped":false,"target":""#.utf8)
+    static let used = Array(#"","used_ms":"#.utf8)
+    private static let targets = Dictionary(uniqueKeysWithValues: SLATarget.allCases.map { ($0, Array($0.rawValue.utf8)) })
+
+    static func target(_ target: SLATarget) -> [UInt8] { targets[target]! }
+
     static func append(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var rest = value.magnitude
-        var digits: (UInt64, UInt64) = (0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude
+            var start = 20
             repeat {
-                buffer[count] = UInt8(48 + rest % 10)
+                start -= 1
+                digits[start] = UInt8(truncatingIfNeeded: 48 &+ rest % 10)
                 rest /= 10
-                count += 1
             } while rest > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 }

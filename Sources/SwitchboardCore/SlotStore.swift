@@ -73,9 +73,11 @@ struct SlotStore<Value> {
     private final class Buffer {
         let capacity: Int
         let values: UnsafeMutablePointer<Value>
-        var live: [Bool]
+        // Checked statically by the store (changed only when uniquely referenced): no dynamic exclusivity check
+        // on every access.
+        @exclusivity(unchecked) var live: [Bool]
         /// Slots ever used: those at or past it have never held a value.
-        var used = 0
+        @exclusivity(unchecked) var used = 0
 
         init(capacity: Int) {
             self.capacity = capacity

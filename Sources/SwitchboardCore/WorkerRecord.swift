@@ -5,6 +5,8 @@ struct WorkerRecord: Sendable {
     var peer: Peer
     let name: String
     let departments: [String]
+    /// The same departments' slots in Core's table.
+    let departmentSlots: [Int]
     let credit: Int
     var inFlight: Set<Ticket> = []
     var lastSeen: Timestamp

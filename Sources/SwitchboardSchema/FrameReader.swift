@@ -50,8 +50,13 @@ struct FrameReader {
         // Validated on the frame's bytes in place (the generic initializer would go through the slice's
         // witnesses, on every request id and ticket).
         let validated = frame.withUnsafeBufferPointer { bytes -> String? in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return nil }
-            return String(validating: bytes, as: UTF8.self)
+            var ascii = true
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F { return nil }
+                if byte >= 0x80 { ascii = false }
+            }
+            // Printable ASCII is valid UTF-8 as it is; anything else is validated.
+            return ascii ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
         }
         guard let text = validated else {
             throw ProtocolError(

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import SwitchboardCore
 import SwitchboardSchema
@@ -7,7 +8,8 @@ import SwitchboardSchema
 struct ChangeWriter {
     private let db: Database
     private let insertRequest: RawStatement
-    private let updateRequest: RawStatement
+    /// UPDATE statements by the columns they set (see ``updateStatement(_:)``).
+    private var updates: [UInt32: RawStatement] = [:]
     private let insertEvent: RawStatement
     private let storedTrail: RawStatement
     private let insertWorkerEvent: RawStatement
@@ -17,17 +19,21 @@ struct ChangeWriter {
     init(_ db: Database) throws {
         self.db = db
         insertRequest = try RawStatement(db, Self.insertRequestSQL)
-        updateRequest = try RawStatement(db, Self.updateRequestSQL)
         insertEvent = try RawStatement(db, Self.insertEventSQL)
         storedTrail = try RawStatement(db, Self.storedTrailSQL)
         insertWorkerEvent = try RawStatement(db, Self.insertWorkerEventSQL)
         json.reserveCapacity(512)
     }
 
+    nonisolated(unsafe) static var stats = (txns: 0, changes: 0, inserts: 0, updates: 0, rows: 0)
     mutating func write(_ changes: [Change]) throws {
-        let (requests, workers, types) = RequestWrite.fold(changes)
-        for request in requests { try write(request) }
-        for (facts, type) in zip(workers, types) {
+        let (requests, workers) = RequestWrite.fold(changes)
+        ChangeWriter.stats.txns += 1; ChangeWriter.stats.changes += changes.count
+        for index in requests.indices { if requests[index].submission != nil { ChangeWriter.stats.inserts += 1 } else { ChangeWriter.stats.updates += 1 }; ChangeWriter.stats.rows += requests[index].history.count }
+        if ChangeWriter.stats.txns % 2000 == 0 { FileHandle.standardError.write("FOLD \(ChangeWriter.stats)\n".data(using: .utf8)!) }
+        for index in requests.indices { try write(requests[index], changes) }
+        for position in workers {
+            let facts = changes[position].workerFacts!, type = changes[position].type
             let statement = insertWorkerEvent
             statement.bind(1, type.rawValue)
             statement.bind(2, facts.at)
@@ -39,8 +45,8 @@ struct ChangeWriter {
         }
     }
 
-    private mutating func write(_ request: RequestWrite) throws {
-        if let submission = request.submission {
+    private mutating func write(_ request: borrowing RequestWrite, _ changes: [Change]) throws {
+        if let position = request.submission, case .submitted(let submission) = changes[position] {
             try insert(submission, request)
         } else {
             if request.materializesStoredTrail {
@@ -55,62 +61,99 @@ struct ChangeWriter {
 
     /// A new request. A request id (or ticket) already in the ledger leaves the ledger as it was: the broker
     /// guarantees uniqueness, and one bad change must not lose the rest of its group.
-    private mutating func insert(_ submission: Change.Submission, _ request: RequestWrite) throws {
-        let facts = submission.facts, patch = request.patch
-        let updatedAt = patch.updatedAt ?? facts.at
+    private mutating func insert(_ submission: borrowing Change.Submission, _ request: borrowing RequestWrite) throws {
+        let updatedAt = request.patch.updatedAt ?? submission.facts.at
         let statement = insertRequest
-        statement.bind(1, ticket: facts.ticket)
-        statement.bind(2, facts.requestID)
-        statement.bind(3, patch.department ?? facts.department)
-        statement.bind(4, (patch.priority ?? facts.priority).rawValue)
-        statement.bind(5, (patch.state ?? facts.state).rawValue)
-        statement.bind(6, patch.attempts ?? facts.attempt)
+        statement.bind(1, ticket: submission.facts.ticket)
+        statement.bind(2, submission.facts.requestID)
+        statement.bind(3, request.patch.department ?? submission.facts.department)
+        statement.bind(4, (request.patch.priority ?? submission.facts.priority).rawValue)
+        statement.bind(5, (request.patch.state ?? submission.facts.state).rawValue)
+        statement.bind(6, request.patch.attempts ?? submission.facts.attempt)
         statement.bind(7, submission.submitter.text)
         statement.bind(8, blob: submission.body)
-        statement.bind(9, patch.worker ?? facts.worker)
-        statement.bind(10, patch.reason ?? nil)
-        statement.bind(11, patch.failure ?? nil)
-        statement.bind(12, patch.updates)
-        statement.bind(13, facts.at)
+        statement.bind(9, request.patch.worker ?? submission.facts.worker)
+        statement.bind(10, request.patch.reason ?? nil)
+        statement.bind(11, request.patch.failure ?? nil)
+        statement.bind(12, request.patch.updates)
+        statement.bind(13, submission.facts.at)
         statement.bind(14, updatedAt)
-        statement.bind(15, patch.deadline ?? submission.deadline)
-        statement.bind(16, utf8: snapshotJSON(patch.sla ?? facts.sla))
-        statement.bind(17, patch.answeredAt)
-        statement.bind(18, blob: patch.answer)
-        statement.bind(19, patch.finished == true ? updatedAt : nil)
-        statement.bind(20, patch.offeredAt)
-        statement.bind(21, patch.acceptedAt)
+        statement.bind(15, request.patch.deadline ?? submission.deadline)
+        statement.bind(16, utf8: snapshotJSON(request.patch.sla ?? submission.facts.sla))
+        statement.bind(17, request.patch.answeredAt)
+        statement.bind(18, blob: request.patch.answer)
+        statement.bind(19, request.patch.finished == true ? updatedAt : nil)
+        statement.bind(20, request.patch.offeredAt)
+        statement.bind(21, request.patch.acceptedAt)
         statement.bind(22, Int(request.trail.rawValue))
         try statement.execute(db)
     }
 
-    /// Every later write of a request, with one statement; a ticket the ledger does not hold is left alone.
-    private mutating func update(_ request: RequestWrite) throws {
-        let patch = request.patch
-        let statement = updateRequest
-        statement.bind(1, patch.department)
-        statement.bind(2, patch.priority?.rawValue)
-        statement.bind(3, patch.state?.rawValue)
-        statement.bind(4, patch.attempts)
-        statement.bind(5, patch.worker != nil)
-        statement.bind(6, patch.worker ?? nil)
-        statement.bind(7, patch.reason != nil)
-        statement.bind(8, patch.reason ?? nil)
-        statement.bind(9, patch.failure != nil)
-        statement.bind(10, patch.failure ?? nil)
-        statement.bind(11, patch.updatedAt)
-        statement.bind(12, patch.finished.map { $0 ? 1 : 0 })
-        statement.bind(13, patch.updates)
-        statement.bind(14, blob: patch.answer)
-        statement.bind(15, patch.answeredAt)
-        statement.bind(16, utf8: snapshotJSON(patch.sla))
-        statement.bind(17, patch.deadline)
-        statement.bind(18, patch.offeredAt)
-        statement.bind(19, patch.acceptedAt)
-        statement.bind(20, request.keepsStoredTrail)
-        statement.bind(21, Int(request.trail.rawValue))
-        statement.bind(22, ticket: request.ticket)
+    /// Every later write of a request: one UPDATE setting just the columns the group changed (statements are
+    /// prepared once per set of columns); a ticket the ledger does not hold is left alone.
+    private mutating func update(_ request: borrowing RequestWrite) throws {
+        var columns = UpdateColumns()
+        if request.patch.department != nil { columns.insert(.department) }
+        if request.patch.priority != nil { columns.insert(.priority) }
+        if request.patch.state != nil { columns.insert(.state) }
+        if request.patch.attempts != nil { columns.insert(.attempts) }
+        if request.patch.worker != nil { columns.insert(.worker) }
+        if request.patch.reason != nil { columns.insert(.reason) }
+        if request.patch.failure != nil { columns.insert(.failure) }
+        if request.patch.updatedAt != nil { columns.insert(.updatedAt) }
+        if request.patch.finished != nil { columns.insert(.finishedAt) }
+        if request.patch.updates != 0 { columns.insert(.updates) }
+        if request.patch.answer != nil { columns.insert(.answer) }
+        if request.patch.answeredAt != nil { columns.insert(.answeredAt) }
+        if request.patch.sla != nil { columns.insert(.sla) }
+        if request.patch.deadline != nil { columns.insert(.deadline) }
+        if request.patch.offeredAt != nil { columns.insert(.offeredAt) }
+        if request.patch.acceptedAt != nil { columns.insert(.acceptedAt) }
+        if !request.keepsStoredTrail { columns.insert(.replacesTrail) }
+        let statement = try updateStatement(columns)
+        var index: Int32 = 0
+        func next() -> Int32 {
+            index += 1
+            return index
+        }
+        if let department = request.patch.department { statement.bind(next(), department) }
+        if let priority = request.patch.priority { statement.bind(next(), priority.rawValue) }
+        if let state = request.patch.state { statement.bind(next(), state.rawValue) }
+        if let attempts = request.patch.attempts { statement.bind(next(), attempts) }
+        if let worker = request.patch.worker { statement.bind(next(), worker) }
+        if let reason = request.patch.reason { statement.bind(next(), reason) }
+        if let failure = request.patch.failure { statement.bind(next(), failure) }
+        if let updatedAt = request.patch.updatedAt { statement.bind(next(), updatedAt) }
+        if let finished = request.patch.finished {
+            // finished_at: the change's time when it finished, NULL when the request is open (again).
+            statement.bind(next(), finished ? request.patch.updatedAt : nil)
+        }
+        if request.patch.updates != 0 { statement.bind(next(), request.patch.updates) }
+        if let answer = request.patch.answer { statement.bind(next(), blob: answer) }
+        if let answeredAt = request.patch.answeredAt { statement.bind(next(), answeredAt) }
+        if request.patch.sla != nil { statement.bind(next(), utf8: snapshotJSON(request.patch.sla)) }
+        if let deadline = request.patch.deadline { statement.bind(next(), deadline) }
+        if let offeredAt = request.patch.offeredAt { statement.bind(next(), offeredAt) }
+        if let acceptedAt = request.patch.acceptedAt { statement.bind(next(), acceptedAt) }
+        statement.bind(next(), Int(request.trail.rawValue))
+        statement.bind(next(), ticket: request.ticket)
         try statement.execute(db)
+    }
+
+    /// The UPDATE for a set of columns, with `trail` (kept and extended, or replaced) and the ticket last.
+    private mutating func updateStatement(_ columns: UpdateColumns) throws -> RawStatement {
+        if let statement = updates[columns.rawValue] { return statement }
+        let set = columns.subtracting(.replacesTrail)
+        var assignments: [String] = []
+        for (column, name, expression) in UpdateColumns.all where set.contains(column) {
+            assignments.append("\(name) = \(expression)")
+        }
+        let columnsSet = assignments.map { $0 + ", " }.joined()
+        let statement = try RawStatement(db, "UPDATE request SET \(columnsSet)trail = trail | ? WHERE ticket = ?")
+        let replacing = try RawStatement(db, "UPDATE request SET \(columnsSet)trail = ? WHERE ticket = ?")
+        updates[set.rawValue] = statement
+        updates[set.union(.replacesTrail).rawValue] = replacing
+        return updates[columns.rawValue]!
     }
 
     /// A history entry; only for a ticket in the ledger (an unknown or pruned ticket gets none).
@@ -147,31 +190,6 @@ extension ChangeWriter {
         ON CONFLICT DO NOTHING
         """
 
-    /// A NULL leaves a column as it is; ?5, ?7 and ?9 say whether worker, reason and failure are set (they may
-    /// be set to NULL); ?12 is 1 when the request finished, 0 when it is open, NULL when that did not change;
-    /// ?20 says whether the row's trail stays (else it has just become history rows).
-    static let updateRequestSQL = """
-        UPDATE request SET
-            department = COALESCE(?1, department),
-            priority = COALESCE(?2, priority),
-            state = COALESCE(?3, state),
-            attempts = COALESCE(?4, attempts),
-            worker = CASE WHEN ?5 THEN ?6 ELSE worker END,
-            reason = CASE WHEN ?7 THEN ?8 ELSE reason END,
-            failure = CASE WHEN ?9 THEN ?10 ELSE failure END,
-            updated_at = COALESCE(?11, updated_at),
-            finished_at = CASE ?12 WHEN 1 THEN COALESCE(?11, updated_at) WHEN 0 THEN NULL ELSE finished_at END,
-            updates = updates + ?13,
-            answer = COALESCE(?14, answer),
-            answered_at = COALESCE(?15, answered_at),
-            sla = COALESCE(?16, sla),
-            deadline = COALESCE(?17, deadline),
-            offered_at = COALESCE(?18, offered_at),
-            accepted_at = COALESCE(?19, accepted_at),
-            trail = CASE WHEN ?20 THEN trail | ?21 ELSE ?21 END
-        WHERE ticket = ?22
-        """
-
     static let insertEventSQL = """
         INSERT INTO request_event (ticket, type, at, department, from_department, state, attempt, worker, reason, body,
             target)
@@ -196,4 +214,37 @@ extension ChangeWriter {
     static let insertWorkerEventSQL = """
         INSERT INTO worker_event (type, at, worker, departments, credit, reason) VALUES (?, ?, ?, ?, ?, ?)
         """
+}
+
+/// The request columns an UPDATE may set.
+struct UpdateColumns: OptionSet {
+    let rawValue: UInt32
+
+    static let department = UpdateColumns(rawValue: 1 << 0)
+    static let priority = UpdateColumns(rawValue: 1 << 1)
+    static let state = UpdateColumns(rawValue: 1 << 2)
+    static let attempts = UpdateColumns(rawValue: 1 << 3)
+    static let worker = UpdateColumns(rawValue: 1 << 4)
+    static let reason = UpdateColumns(rawValue: 1 << 5)
+    static let failure = UpdateColumns(rawValue: 1 << 6)
+    static let updatedAt = UpdateColumns(rawValue: 1 << 7)
+    static let finishedAt = UpdateColumns(rawValue: 1 << 8)
+    static let updates = UpdateColumns(rawValue: 1 << 9)
+    static let answer = UpdateColumns(rawValue: 1 << 10)
+    static let answeredAt = UpdateColumns(rawValue: 1 << 11)
+    static let sla = UpdateColumns(rawValue: 1 << 12)
+    static let deadline = UpdateColumns(rawValue: 1 << 13)
+    static let offeredAt = UpdateColumns(rawValue: 1 << 14)
+    static let acceptedAt = UpdateColumns(rawValue: 1 << 15)
+    /// Not a column: the row's trail is replaced (it has just become history rows), not extended.
+    static let replacesTrail = UpdateColumns(rawValue: 1 << 31)
+
+    /// Each column, its name, and what it is set to (in the order parameters are bound).
+    static let all: [(UpdateColumns, String, String)] = [
+        (.department, "department", "?"), (.priority, "priority", "?"), (.state, "state", "?"),
+        (.attempts, "attempts", "?"), (.worker, "worker", "?"), (.reason, "reason", "?"), (.failure, "failure", "?"),
+        (.updatedAt, "updated_at", "?"), (.finishedAt, "finished_at", "?"), (.updates, "updates", "updates + ?"),
+        (.answer, "answer", "?"), (.answeredAt, "answered_at", "?"), (.sla, "sla", "?"), (.deadline, "deadline", "?"),
+        (.offeredAt, "offered_at", "?"), (.acceptedAt, "accepted_at", "?"),
+    ]
 }

@@ -7,11 +7,13 @@ extension Ledger {
     public func openRequests() throws -> [StoredRequest] {
         try reportingErrors {
             try writer.read { db in
+                // Through the state index (request_state), then in ticket order.
                 try RequestRow
+                    .filter(RequestState.allCases.filter { !$0.isFinal }.map(\.rawValue).contains(RequestRow.Columns.state))
                     .filter(RequestRow.Columns.finishedAt == nil)
-                    .order(RequestRow.Columns.ticket)
                     .fetchAll(db)
                     .map { try $0.stored(path: path) }
+                    .sorted { $0.ticket < $1.ticket }
             }
         }
     }

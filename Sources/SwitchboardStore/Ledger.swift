@@ -1,3 +1,5 @@
+import Foundation
+import CSQLiteTuning
 import GRDB
 
 /// The durable request ledger: every request, every change of its state, and worker comings and goings,
@@ -46,6 +48,7 @@ public final class Ledger: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
                 try db.execute(sql: "PRAGMA journal_size_limit = \(64 << 20)")
+                if let value = ProcessInfo.processInfo.environment["SWB_PRAGMAS"] { try db.execute(sql: value) }
             }
             try LedgerSchema.migrator.migrate(pool)
             self.writer = pool
@@ -130,7 +133,12 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// SQLite set up for the ledger's use before its first connection: no memory statistics (a global mutex
+    /// on every allocation).
+    private static let sqliteTuned: Void = { _ = switchboard_sqlite_disable_memstatus() }()
+
     static func configuration() -> Configuration {
+        _ = sqliteTuned
         var configuration = Configuration()
         configuration.label = "switchboard.ledger"
         configuration.foreignKeysEnabled = true

@@ -100,6 +100,9 @@ enum LedgerSchema {
                 ALTER TABLE request ADD COLUMN accepted_at INTEGER;
                 ALTER TABLE request ADD COLUMN trail INTEGER NOT NULL DEFAULT 0;
                 """)
+            // Open requests are found through request_state (recovery asks by state): a second index of them
+            // only cost each request an entry written at submission and removed at its answer.
+            try db.execute(sql: "DROP INDEX request_open")
         }
         return migrator
     }

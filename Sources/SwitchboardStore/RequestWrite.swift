@@ -11,36 +11,47 @@ import SwitchboardSchema
 /// the history reads back in order: the rows, then what `trail` holds.
 struct RequestWrite {
     let ticket: Ticket
-    /// The request is new in this transaction: its row is inserted.
-    var submission: Change.Submission?
+    /// The position of the request's submission in the group, if it was submitted in it: its row is inserted.
+    var submission: Int?
     var patch = RowPatch()
     /// Routine events of this transaction held as columns, not rows.
     var trail: Trail = []
-    /// The same events' facts, in order, to write them as rows if something else happens after them.
-    var trailEvents: [(Trail, HistoryRow)] = []
+    /// Where in the group each of those events is (submitted, offered, accepted, answered), to write them as
+    /// rows if something else happens after them. Positions, not copies: the routine course costs nothing here.
+    var trailChanges: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
     /// Whether the trail the row already holds in the ledger stays (no history row came after it).
     var keepsStoredTrail = true
     var history: [HistoryRow] = []
 
     init(ticket: Ticket) { self.ticket = ticket }
 
-    /// A routine event, held in the trail if it comes in the trail's order; otherwise it becomes a row.
-    mutating func routine(_ event: Trail, _ row: HistoryRow) {
-        if trail.rawValue >= event.rawValue { flushTrail() }
+    /// A routine event (the change at `position`), held in the trail if it comes in the trail's order;
+    /// otherwise the trail so far becomes rows first.
+    mutating func routine(_ event: Trail, at position: Int, in changes: [Change]) {
+        if trail.rawValue >= event.rawValue { flushTrail(changes) }
         trail.insert(event)
-        trailEvents.append((event, row))
+        switch event {
+        case .submitted: trailChanges.0 = Int32(position)
+        case .offered: trailChanges.1 = Int32(position)
+        case .accepted: trailChanges.2 = Int32(position)
+        default: trailChanges.3 = Int32(position)
+        }
     }
 
     /// Any other event: the routine events before it become rows, then it.
-    mutating func record(_ row: HistoryRow) {
-        flushTrail()
+    mutating func record(_ row: HistoryRow, _ changes: [Change]) {
+        flushTrail(changes)
         if submission == nil { keepsStoredTrail = false }
         history.append(row)
     }
 
-    private mutating func flushTrail() {
-        history.append(contentsOf: trailEvents.map(\.1))
-        trailEvents.removeAll()
+    private mutating func flushTrail(_ changes: [Change]) {
+        let positions = [trailChanges.0, trailChanges.1, trailChanges.2, trailChanges.3]
+        for (position, type) in zip(positions, [EventType.requestSubmitted, .requestOffered, .requestAccepted, .requestAnswered])
+        where position >= 0 {
+            history.append(HistoryRow(type, changes[Int(position)].request!))
+        }
+        trailChanges = (-1, -1, -1, -1)
         trail = []
         if submission == nil { keepsStoredTrail = false }
     }
@@ -125,102 +136,103 @@ struct HistoryRow: Equatable {
 }
 
 extension RequestWrite {
-    /// The writes of a group of changes, one per request in the order each was first touched, and the worker
-    /// log's changes in order.
-    static func fold(_ changes: [Change]) -> (requests: [RequestWrite], workers: [Change.WorkerFacts], types: [EventType]) {
+    /// The writes of a group of changes, one per request in the order each was first touched, and the positions
+    /// of the worker log's changes in order.
+    static func fold(_ changes: [Change]) -> (requests: [RequestWrite], workers: [Int]) {
         var writes: [RequestWrite] = []
         var index: [Ticket: Int] = [:]
-        var workers: [Change.WorkerFacts] = []
-        var workerTypes: [EventType] = []
-        writes.reserveCapacity(changes.count)
-        index.reserveCapacity(changes.count)
-        for change in changes {
-            guard let ticket = change.ticket else {
-                workers.append(change.workerFacts!)
-                workerTypes.append(change.type)
+        var workers: [Int] = []
+        writes.reserveCapacity(changes.count / 2)
+        index.reserveCapacity(changes.count / 2)
+        for position in changes.indices {
+            guard let ticket = changes[position].ticket else {
+                workers.append(position)
                 continue
             }
-            let position: Int
+            let write: Int
             if let known = index[ticket] {
-                position = known
+                write = known
             } else {
-                position = writes.count
-                index[ticket] = position
+                write = writes.count
+                index[ticket] = write
                 writes.append(RequestWrite(ticket: ticket))
             }
-            writes[position].apply(change)
+            writes[write].apply(position, in: changes)
         }
-        return (writes, workers, workerTypes)
+        return (writes, workers)
     }
 
-    mutating func apply(_ change: Change) {
-        switch change {
-        case .submitted(let submission):
-            guard self.submission == nil, patch.isEmpty, history.isEmpty else { return }
-            self.submission = submission
-            routine(.submitted, HistoryRow(.requestSubmitted, submission.facts))
+    mutating func apply(_ position: Int, in changes: [Change]) {
+        switch changes[position] {
+        case .submitted:
+            guard submission == nil, patch.isEmpty, history.isEmpty else { return }
+            submission = position
+            routine(.submitted, at: position, in: changes)
         case .offered(let facts):
             patch.stand(facts)
             patch.offeredAt = facts.at
-            routine(.offered, HistoryRow(.requestOffered, facts))
+            routine(.offered, at: position, in: changes)
         case .accepted(let facts, _):
             patch.stand(facts)
             patch.acceptedAt = facts.at
-            routine(.accepted, HistoryRow(.requestAccepted, facts))
+            routine(.accepted, at: position, in: changes)
         case .answered(let answered):
             patch.stand(answered.facts)
             patch.reason = .some(nil)
             patch.answer = answered.body
             patch.answeredAt = answered.facts.at
-            let row = HistoryRow(.requestAnswered, answered.facts)
             // An earlier holder's late answer: the trail's worker is the holder's, so this one is a row.
-            if answered.fromEarlierHolder { record(row) } else { routine(.answered, row) }
+            if answered.fromEarlierHolder {
+                record(HistoryRow(.requestAnswered, answered.facts), changes)
+            } else {
+                routine(.answered, at: position, in: changes)
+            }
         case let .updated(facts, _, body):
             patch.stand(facts)
             patch.updates += 1
-            record(HistoryRow(.requestUpdated, facts, body: body))
+            record(HistoryRow(.requestUpdated, facts, body: body), changes)
         case let .waitingOnAgent(facts, _, question):
             patch.stand(facts)
-            record(HistoryRow(.requestWaitingOnAgent, facts, body: question))
+            record(HistoryRow(.requestWaitingOnAgent, facts, body: question), changes)
         case let .infoReceived(facts, info):
             patch.stand(facts)
-            record(HistoryRow(.requestInfoReceived, facts, body: info))
+            record(HistoryRow(.requestInfoReceived, facts, body: info), changes)
         case let .transferred(facts, from, reason):
             patch.stand(facts)
             patch.reason = .some(reason)
             var row = HistoryRow(.requestTransferred, facts, reason: reason)
             row.fromDepartment = from
-            record(row)
+            record(row, changes)
         case let .escalated(facts, from, reason):
             patch.stand(facts)
             patch.reason = .some(reason)
             var row = HistoryRow(.requestEscalated, facts, reason: reason)
             row.fromDepartment = from
-            record(row)
+            record(row, changes)
         case let .requeued(facts, reason, deadline):
             patch.stand(facts)
             patch.reason = .some(reason)
             patch.failure = .some(nil)
             if let deadline { patch.deadline = deadline }
-            record(HistoryRow(.requestRequeued, facts, reason: reason))
+            record(HistoryRow(.requestRequeued, facts, reason: reason), changes)
         case let .cancelled(facts, reason):
             patch.stand(facts)
             patch.reason = .some(reason)
-            record(HistoryRow(.requestCancelled, facts, reason: reason))
+            record(HistoryRow(.requestCancelled, facts, reason: reason), changes)
         case let .deadLettered(facts, reason, failure):
             patch.stand(facts)
             patch.reason = .some(reason)
             patch.failure = .some(failure.rawValue)
-            record(HistoryRow(.requestDeadLettered, facts, reason: reason))
+            record(HistoryRow(.requestDeadLettered, facts, reason: reason), changes)
         case let .duplicateAnswer(facts, reason, body):
             // Kept in the history only: the request and its first answer stay as they are.
-            record(HistoryRow(.requestDuplicateAnswer, facts, reason: reason, body: body))
+            record(HistoryRow(.requestDuplicateAnswer, facts, reason: reason, body: body), changes)
         case let .slaWarning(facts, notice), let .slaBreached(facts, notice):
             // The clocks' new state (thresholds passed) is kept, so a restart does not announce them again.
             if let sla = facts.sla { patch.sla = sla }
-            var row = HistoryRow(change.type, facts, reason: notice.reason)
+            var row = HistoryRow(changes[position].type, facts, reason: notice.reason)
             row.target = notice.target
-            record(row)
+            record(row, changes)
         case .workerJoined, .workerLeft, .workerLost, .workerDraining:
             break
         }

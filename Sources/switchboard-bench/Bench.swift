@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard-bench",
         abstract: "Measure switchboardd: round trips per second and latency, against a bare zmq_proxy hop.",
-        subcommands: [Load.self, Scale.self], defaultSubcommand: Load.self)
+        subcommands: [Load.self, Scale.self, LedgerBench.self, CoreBench.self], defaultSubcommand: Load.self)
 }
 
 /// The executables next to this one (swift build puts them together).

@@ -211,7 +211,8 @@ struct SLATests {
             calendar: BusinessCalendar(timeZone: "America/Chicago", weekly: weekdays, holidays: ["2026-12-25"]))
         policy.warnings = [0.5, 0.9]
         var sla = RequestSLA(policy: policy.slaPolicy(for: .normal), startingAt: TestClock.start)
-        sla.clocks[0].stop(at: TestClock.start + .seconds(30), calendar: sla.policy.calendar)
+        let pinned = sla.policy
+        sla.clocks[0].stop(at: TestClock.start + .seconds(30), policy: pinned)
         let snapshot = SLASnapshot(sla)
         let decoded = try SLASnapshot.decode(json: JSONCoding.encode(snapshot))
         #expect(decoded == snapshot)

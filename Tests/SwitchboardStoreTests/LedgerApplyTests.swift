@@ -14,10 +14,12 @@ struct LedgerApplyTests {
                 try String.fetchAll(
                     db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
             }
-            for name in ["request", "request_event", "worker_event", "request_open", "request_finished",
+            for name in ["request", "request_event", "worker_event", "request_finished", "request_state",
                          "request_event_ticket", "request_event_type", "grdb_migrations"] {
                 #expect(names.contains(name), "missing \(name) in \(names)")
             }
+            // v5 dropped the index of open requests: request_state finds them.
+            #expect(!names.contains("request_open"))
             let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
             #expect(applied == [
                 "v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail", "v5: compact history",

@@ -54,14 +54,14 @@ public struct BrokerMetrics: Sendable, Equatable {
     mutating func count(_ change: Change) {
         switch change {
         case .submitted(let submission):
-            increment(&submitted, submission.facts)
+            Self.increment(&submitted, submission.facts)
         case .answered(let answered):
-            increment(&self.answered, answered.facts)
-            observe(&timeToAnswer, answered.facts.department, (answered.facts.at - answered.submittedAt).seconds)
+            Self.increment(&self.answered, answered.facts)
+            Self.observe(&timeToAnswer, answered.facts.department, (answered.facts.at - answered.submittedAt).seconds)
         case .cancelled(let facts, _):
-            increment(&cancelled, facts)
+            Self.increment(&cancelled, facts)
         case .deadLettered(let facts, _, _):
-            increment(&deadLettered, facts)
+            Self.increment(&deadLettered, facts)
         case .requeued(let facts, _, _):
             // An operator's requeue of a dead letter (attempts start over) is not a dispatch retry.
             if facts.attempt > 0 { retries[facts.department, default: 0] += 1 }
@@ -71,7 +71,7 @@ public struct BrokerMetrics: Sendable, Equatable {
             slaBreaches[TargetKey(department: facts.department, target: notice.target), default: 0] += 1
         case let .accepted(facts, response), let .updated(facts, response, _), let .waitingOnAgent(facts, response, _):
             if response.first {
-                observe(&timeToFirstResponse, facts.department, (facts.at - response.submittedAt).seconds)
+                Self.observe(&timeToFirstResponse, facts.department, (facts.at - response.submittedAt).seconds)
             }
         case .offered, .infoReceived, .transferred, .duplicateAnswer, .escalated, .workerJoined, .workerLeft,
             .workerLost, .workerDraining:
@@ -93,11 +93,11 @@ public struct BrokerMetrics: Sendable, Equatable {
         protocolErrors[reason, default: 0] += 1
     }
 
-    private func increment(_ counters: inout [Key: UInt64], _ facts: Change.RequestFacts) {
+    private static func increment(_ counters: inout [Key: UInt64], _ facts: Change.RequestFacts) {
         counters[Key(department: facts.department, priority: facts.priority), default: 0] += 1
     }
 
-    private func observe(_ histograms: inout [String: Histogram], _ department: String, _ seconds: Double) {
+    private static func observe(_ histograms: inout [String: Histogram], _ department: String, _ seconds: Double) {
         histograms[department, default: Histogram(bounds: Histogram.serviceTimeBounds)].observe(max(0, seconds))
     }
 }
