@@ -124,6 +124,8 @@ struct Summary {
     var peakMemory: Int?
     /// The daemon's CPU time per round trip in the window, in microseconds (nil when not measured).
     var cpuPerRoundTrip: Double?
+    /// The load generator's own CPU time per round trip (for the baseline: clients, workers and zmq_proxy).
+    var generatorCPUPerRoundTrip: Double?
 
     init(_ result: LoadResult, seconds: Double) {
         throughput = Double(result.completed) / seconds
@@ -135,13 +137,17 @@ struct Summary {
         errors = result.errors
         unanswered = result.unanswered
         if let cpu = result.daemonCPU, result.completed > 0 { cpuPerRoundTrip = cpu / Double(result.completed) * 1e6 }
+        if let cpu = result.generatorCPU, result.completed > 0 {
+            generatorCPUPerRoundTrip = cpu / Double(result.completed) * 1e6
+        }
     }
 
     var line: String {
         String(format: "%9.0f round trips/s  p50 %@  p90 %@  p99 %@  p99.9 %@  (%d measured, %d errors, %d unanswered)%@",
             throughput, us(p50), us(p90), us(p99), us(p999), completed, errors, unanswered,
             (peakMemory.map { "  peak RSS \($0 >> 20) MiB" } ?? "")
-                + (cpuPerRoundTrip.map { String(format: "  daemon CPU %.1fµs/round trip", $0) } ?? ""))
+                + (cpuPerRoundTrip.map { String(format: "  daemon CPU %.1fµs/round trip", $0) } ?? "")
+                + (generatorCPUPerRoundTrip.map { String(format: "  load generator CPU %.1fµs/round trip", $0) } ?? ""))
     }
 
     var table: String {

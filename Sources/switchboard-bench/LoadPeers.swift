@@ -11,6 +11,8 @@ struct LoadResult: Sendable {
     var unanswered: Int = 0
     /// CPU seconds the daemon used during the measured window (when it was measured).
     var daemonCPU: Double?
+    /// CPU seconds the load generator itself (clients, workers, and for the baseline the proxy) used then.
+    var generatorCPU: Double?
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
 
     mutating func merge(_ other: LoadResult) {

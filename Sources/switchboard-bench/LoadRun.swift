@@ -66,22 +66,26 @@ struct LoadRun {
         }
         // The daemon's CPU time at the start and end of the measured window.
         let cpu = Locked<(start: Double?, end: Double?)>((nil, nil))
-        if let daemon {
-            group.enter()
-            Thread {
-                Self.sleep(until: measureFrom)
-                let start = daemon.seconds
-                Self.sleep(until: measureUntil)
-                let end = daemon.seconds
-                cpu.withLock { $0 = (start, end) }
-                group.leave()
-            }.start()
-        }
+        let own = Locked<(start: Double?, end: Double?)>((nil, nil))
+        let daemon = self.daemon
+        group.enter()
+        Thread {
+            let generator = ProcessCPU(pid: getpid())
+            LoadRun.sleep(until: measureFrom)
+            let start = daemon?.seconds, ownStart = generator.seconds
+            LoadRun.sleep(until: measureUntil)
+            let end = daemon?.seconds, ownEnd = generator.seconds
+            cpu.withLock { $0 = (start, end) }
+            own.withLock { $0 = (ownStart, ownEnd) }
+            group.leave()
+        }.start()
         group.wait()
         if let failure = failures.withLock({ $0.first }) { throw BenchError(failure) }
         var result = results.withLock { $0 }
         let (cpuStart, cpuEnd) = cpu.withLock { $0 }
         if let cpuStart, let cpuEnd { result.daemonCPU = cpuEnd - cpuStart }
+        let (ownStart, ownEnd) = own.withLock { $0 }
+        if let ownStart, let ownEnd { result.generatorCPU = ownEnd - ownStart }
         return result
     }
 }

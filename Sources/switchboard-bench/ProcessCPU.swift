@@ -1,7 +1,7 @@
 import Foundation
 
 /// CPU time a process has used (all its threads, user and system), from `/proc/PID/stat`.
-struct ProcessCPU {
+struct ProcessCPU: Sendable {
     let pid: Int32
 
     /// Clock ticks per second of the `/proc` figures.
