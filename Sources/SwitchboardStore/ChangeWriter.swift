@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import SwitchboardCore
 import SwitchboardSchema
@@ -25,12 +24,8 @@ struct ChangeWriter {
         json.reserveCapacity(512)
     }
 
-    nonisolated(unsafe) static var stats = (txns: 0, changes: 0, inserts: 0, updates: 0, rows: 0)
     mutating func write(_ changes: [Change]) throws {
         let (requests, workers) = RequestWrite.fold(changes)
-        ChangeWriter.stats.txns += 1; ChangeWriter.stats.changes += changes.count
-        for index in requests.indices { if requests[index].submission != nil { ChangeWriter.stats.inserts += 1 } else { ChangeWriter.stats.updates += 1 }; ChangeWriter.stats.rows += requests[index].history.count }
-        if ChangeWriter.stats.txns % 2000 == 0 { FileHandle.standardError.write("FOLD \(ChangeWriter.stats)\n".data(using: .utf8)!) }
         for index in requests.indices { try write(requests[index], changes) }
         for position in workers {
             let facts = changes[position].workerFacts!, type = changes[position].type
@@ -110,7 +105,23 @@ struct ChangeWriter {
         if request.patch.offeredAt != nil { columns.insert(.offeredAt) }
         if request.patch.acceptedAt != nil { columns.insert(.acceptedAt) }
         if !request.keepsStoredTrail { columns.insert(.replacesTrail) }
-        let statement = try updateStatement(columns)
+        let changed = try bindAndRun(try updateStatement(columns), request, extendingTrail: request.keepsStoredTrail)
+        if request.keepsStoredTrail && changed == 0 {
+            // The row's trail already holds an event of this write's kind or a later one (an offer after an offer,
+            // across groups), or there is no such row: the stored trail becomes rows first, then this trail
+            // replaces it.
+            storedTrail.bind(1, ticket: request.ticket)
+            try storedTrail.execute(db)
+            try bindAndRun(try updateStatement(columns.union(.replacesTrail)), request, extendingTrail: false)
+        }
+    }
+
+    /// Binds a request's changed columns, its trail and its ticket to an UPDATE from ``updateStatement(_:)``
+    /// and runs it: the rows changed.
+    @discardableResult
+    private mutating func bindAndRun(
+        _ statement: RawStatement, _ request: borrowing RequestWrite, extendingTrail: Bool
+    ) throws -> Int {
         var index: Int32 = 0
         func next() -> Int32 {
             index += 1
@@ -137,7 +148,12 @@ struct ChangeWriter {
         if let acceptedAt = request.patch.acceptedAt { statement.bind(next(), acceptedAt) }
         statement.bind(next(), Int(request.trail.rawValue))
         statement.bind(next(), ticket: request.ticket)
-        try statement.execute(db)
+        if extendingTrail {
+            // The stored trail is kept only if all of it comes before this write's first event.
+            let first = request.trail.rawValue & (0 &- request.trail.rawValue)
+            statement.bind(next(), Int(first == 0 ? 16 : first))
+        }
+        return try statement.execute(db)
     }
 
     /// The UPDATE for a set of columns, with `trail` (kept and extended, or replaced) and the ticket last.
@@ -149,7 +165,9 @@ struct ChangeWriter {
             assignments.append("\(name) = \(expression)")
         }
         let columnsSet = assignments.map { $0 + ", " }.joined()
-        let statement = try RawStatement(db, "UPDATE request SET \(columnsSet)trail = trail | ? WHERE ticket = ?")
+        // Extending the stored trail only if all of it comes before this write's first event: else no row changes.
+        let statement = try RawStatement(
+            db, "UPDATE request SET \(columnsSet)trail = trail | ? WHERE ticket = ? AND trail < ?")
         let replacing = try RawStatement(db, "UPDATE request SET \(columnsSet)trail = ? WHERE ticket = ?")
         updates[set.rawValue] = statement
         updates[set.union(.replacesTrail).rawValue] = replacing

@@ -48,7 +48,6 @@ public final class Ledger: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(durability.synchronous)")
                 try db.execute(sql: "PRAGMA journal_size_limit = \(64 << 20)")
-                if let value = ProcessInfo.processInfo.environment["SWB_PRAGMAS"] { try db.execute(sql: value) }
             }
             try LedgerSchema.migrator.migrate(pool)
             self.writer = pool
