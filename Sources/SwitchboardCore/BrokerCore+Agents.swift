@@ -6,7 +6,8 @@ extension BrokerCore {
         from agent: Peer, requestID: String, department: String, priority: Priority, body: [UInt8], now: Timestamp,
         owner: String? = nil
     ) -> [CoreAction] {
-        if let ticket = ticketsByRequestID[requestID] {
+        let requestKey = RequestIDKey(requestID)
+        if let ticket = ticketsByRequestID[requestKey] {
             if let index = requests.slot(of: ticket) {
                 // The same request id again: the same ticket, never a second request.
                 if !requests[slot: index].state.isFinal { requests[slot: index].agent = agent }
@@ -53,7 +54,7 @@ extension BrokerCore {
             priority: priority, state: .queued, owner: owner, agent: agent, body: body, submittedAt: now, updatedAt: now,
             deadline: now + departments[slot: departmentSlot].limits.answerTarget(for: priority), sequence: nextSequence),
             for: ticket)
-        ticketsByRequestID[requestID] = ticket
+        ticketsByRequestID.insert(ticket, for: requestKey)
         openRequests += 1
         startSLA(ticket: ticket, now: now)
         let slot = requests.slot(of: ticket)!

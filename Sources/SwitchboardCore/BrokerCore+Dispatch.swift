@@ -179,8 +179,9 @@ extension BrokerCore {
             finishedIndex.removeFirst()
             // A request an operator requeued since it finished is open again: its request id still holds.
             let reopened = requests[oldest.ticket].map { !$0.state.isFinal } ?? false
-            if ticketsByRequestID[oldest.requestID] == oldest.ticket && !reopened {
-                ticketsByRequestID.removeValue(forKey: oldest.requestID)
+            let key = RequestIDKey(oldest.requestID)
+            if ticketsByRequestID[key] == oldest.ticket && !reopened {
+                ticketsByRequestID.remove(key)
             }
             if let request = requests[oldest.ticket], request.state.isFinal {
                 requests.remove(oldest.ticket)

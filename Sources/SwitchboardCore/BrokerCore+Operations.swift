@@ -237,7 +237,7 @@ extension BrokerCore {
         // It is open again: it must not be evicted as finished (it is listed again when it finishes).
         finished.removeAll { $0 == stored.ticket }
         requests[stored.ticket] = request
-        ticketsByRequestID[stored.requestID] = stored.ticket
+        ticketsByRequestID[RequestIDKey(stored.requestID)] = stored.ticket
         openRequests += 1
         startSLA(ticket: stored.ticket, now: now)
         enqueue(stored.ticket)

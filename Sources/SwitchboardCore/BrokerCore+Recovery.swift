@@ -54,7 +54,7 @@ extension BrokerCore {
     ) -> [CoreAction] {
         if let lastTicket { tickets.advance(past: lastTicket) }
         for entry in finished {
-            ticketsByRequestID[entry.requestID] = entry.ticket
+            ticketsByRequestID[RequestIDKey(entry.requestID)] = entry.ticket
             finishedIndex.append(FinishedEntry(finishedAt: entry.finishedAt, requestID: entry.requestID, ticket: entry.ticket))
         }
         for stored in open {
@@ -71,7 +71,7 @@ extension BrokerCore {
                 // Already responded to before the restart: its first response is not counted again.
                 requests.update(stored.ticket) { $0.respondedAt = stored.updatedAt }
             }
-            ticketsByRequestID[stored.requestID] = stored.ticket
+            ticketsByRequestID[RequestIDKey(stored.requestID)] = stored.ticket
             openRequests += 1
             guard departments.contains(stored.department) else {
                 // The department was removed from the configuration while the request waited.

@@ -11,7 +11,7 @@ public struct BrokerCore: Sendable {
     var departments = FastTable<String, DepartmentState>()
     var requests = FastTable<Ticket, RequestRecord>()
     /// Client request id → ticket, for idempotent submission.
-    var ticketsByRequestID: [String: Ticket] = [:]
+    var ticketsByRequestID = FastTable<RequestIDKey, Ticket>()
     var workers = FastTable<PeerID, WorkerRecord>()
     /// Finished tickets held in `requests`, oldest first, so memory stays bounded.
     var finished = Deque<Ticket>()
@@ -136,7 +136,7 @@ public struct BrokerCore: Sendable {
     }
 
     /// The ticket a client request id was given, within the idempotency window.
-    public func ticket(forRequestID requestID: String) -> Ticket? { ticketsByRequestID[requestID] }
+    public func ticket(forRequestID requestID: String) -> Ticket? { ticketsByRequestID[RequestIDKey(requestID)] }
 
     /// The department a ticket is in now, if Core holds it.
     public func department(of ticket: Ticket) -> String? { requests.read(ticket) { $0.department } }

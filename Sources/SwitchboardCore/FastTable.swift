@@ -26,6 +26,16 @@ extension String: FastHashable {
     }
 }
 
+/// A client's request id as a key. Agents choose request ids, so the hash is the standard library's seeded
+/// SipHash (``FastTable`` keeps it and never hashes a key again as it grows, unlike a `Dictionary`).
+struct RequestIDKey: FastHashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    var fastHash: UInt64 { UInt64(UInt(bitPattern: text.hashValue)) }
+}
+
 /// Values by key: an open-addressing index (one multiplication and a probe or two) over a ``SlotStore`` that
 /// keeps the values where they live. A value keeps its slot until it is removed, so a slot found once may be
 /// used until then; `table[slot: s].field` reads or changes the field in place, never a copy of the value.

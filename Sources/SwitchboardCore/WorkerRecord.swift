@@ -8,7 +8,7 @@ struct WorkerRecord: Sendable {
     /// The same departments' slots in Core's table.
     let departmentSlots: [Int]
     let credit: Int
-    var inFlight: Set<Ticket> = []
+    var inFlight = TicketSet()
     var lastSeen: Timestamp
     /// When it registered.
     var joinedAt: Timestamp

@@ -263,7 +263,7 @@ struct Harness {
     }
 
     /// Requests a worker holds, per Core's registry.
-    func held(by worker: Peer) -> Set<Ticket> { core.workers[worker.id]?.inFlight ?? [] }
+    func held(by worker: Peer) -> Set<Ticket> { Set(core.workers[worker.id]?.inFlight ?? TicketSet()) }
 }
 
 extension CoreConfiguration {
