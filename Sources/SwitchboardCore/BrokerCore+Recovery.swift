@@ -57,6 +57,8 @@ extension BrokerCore {
             ticketsByRequestID[RequestIDKey(entry.requestID)] = entry.ticket
             finishedIndex.append(FinishedEntry(finishedAt: entry.finishedAt, requestID: entry.requestID, ticket: entry.ticket))
         }
+        // The departments' policies now, then those older requests pinned: each made once.
+        var policies = departments.allValues.flatMap { $0.slaPolicies.values }
         for stored in open {
             nextSequence += 1
             let wasHeld = stored.state == .offered || stored.state == .accepted
@@ -80,11 +82,7 @@ extension BrokerCore {
                     failure: .noDepartment, status: .deadLettered, now: now)
                 continue
             }
-            if var pinned = stored.sla?.requestSLA {
-                // The same policy as the department's now: share its storage (memory with 100,000 open).
-                if let current = departments.read(stored.department, { $0.slaPolicies[stored.priority] }) ?? nil, current == pinned.policy {
-                    pinned.policy = current
-                }
+            if let pinned = stored.sla?.requestSLA(reusing: &policies) {
                 // The policy pinned at submission and the clocks as last recorded, running on from there.
                 requests.update(stored.ticket) { $0.sla = pinned }
                 requests.update(stored.ticket) { $0.deadline = pinned.answerDeadline(fallback: stored.deadline) }

@@ -36,7 +36,14 @@ struct SnapshotReader {
     }
 
     private mutating func skipSpaces() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
+    }
+
+    /// A byte of a JSON number: digits, sign, point, exponent.
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E || byte == 0x65 || byte == 0x45
     }
 
     private mutating func value() -> Value? {
@@ -87,10 +94,12 @@ struct SnapshotReader {
             return nil
         default:
             let start = index
-            while index < bytes.count, "-+.eE0123456789".utf8.contains(bytes[index]) { index += 1 }
+            while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
+            // Most numbers here are milliseconds: integers, read without strtod.
+            if let integer = Int64(text) { return .number(Double(integer), integer) }
             guard let value = Double(text) else { return nil }
-            return .number(value, Int64(text))
+            return .number(value, nil)
         }
     }
 

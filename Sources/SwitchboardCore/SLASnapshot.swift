@@ -201,6 +201,13 @@ extension SLASnapshot {
 
     /// The policy and clocks again; nil if the snapshot names something this version does not know.
     var requestSLA: RequestSLA? {
+        var known: [SLAPolicy] = []
+        return requestSLA(reusing: &known)
+    }
+
+    /// The policy and clocks again, the policy taken from `known` if one there is equal (recovery reads 100,000
+    /// requests pinning a handful of policies: each made once, its JSON rendered once), else added to it.
+    func requestSLA(reusing known: inout [SLAPolicy]) -> RequestSLA? {
         var policyTargets: [SLATarget: Duration] = [:]
         for (name, milliseconds) in targets {
             guard let target = SLATarget(rawValue: name) else { return nil }
@@ -225,8 +232,18 @@ extension SLASnapshot {
             policyEscalation = .transfer(department: escalationDepartment)
         default: policyEscalation = .notify
         }
-        let policy = SLAPolicy(
-            targets: policyTargets, warnings: warnings, calendar: businessCalendar, escalation: policyEscalation)
+        let policy: SLAPolicy
+        if let equal = known.first(where: {
+            $0.targets == policyTargets && $0.warnings == warnings && $0.calendar == businessCalendar
+                && $0.escalation == policyEscalation
+        }) {
+            policy = equal
+        } else {
+            policy = SLAPolicy(
+                targets: policyTargets, warnings: warnings, calendar: businessCalendar, escalation: policyEscalation)
+            // A bound, should a ledger hold many distinct policies: beyond it each is made anew.
+            if known.count < 64 { known.append(policy) }
+        }
         var restored = RequestSLA(policy: policy, startingAt: Timestamp(milliseconds: 0))
         restored.clocks = clocks.map { stored in
             var clock = SLAClock(target: stored.target, budget: .milliseconds(stored.budgetMs), startingAt: .init(milliseconds: 0))
