@@ -57,26 +57,43 @@ struct LoadClient {
         try socket.connect(endpoint)
         var result = LoadResult()
         var sequence = 0
-        var started: [String: UInt64] = [:]  // request id (native: then ticket) or sequence → send time
-        let prefix = "c\(index)-\(UInt32.random(in: 0...UInt32.max))-"
+        // Send times by request sequence number, then (native, once ACCEPTED names it) by ticket: integer keys,
+        // so the load generator spends as little as it can of the cores it shares with the daemon.
+        var started: [Int: UInt64] = [:]
+        var ticketed: [UInt64: UInt64] = [:]
+        let prefix = Array("c\(index)-\(UInt32.random(in: 0...UInt32.max))-".utf8)
+        let submitHead = [Signature.agentBytes, [AgentCommand.submit.rawValue]]
+        let departmentFrame = Array(department.utf8), priorityFrame = Array("normal".utf8)
+        let mdpHead = [MajordomoDialect.clientV02, [0x01], departmentFrame]
+        var id: [UInt8] = []
 
         func send() throws {
             sequence += 1
-            let id = prefix + String(sequence)
+            id.removeAll(keepingCapacity: true)
+            id.append(contentsOf: prefix)
+            Self.appendDecimal(sequence, to: &id)
             switch wire {
             case .native:
-                try socket.send(frames: [Signature.agentBytes, [AgentCommand.submit.rawValue], Array(id.utf8), Array(department.utf8), Array("normal".utf8), body])
+                for frame in submitHead { try socket.send(frame: frame, more: true) }
+                try id.withUnsafeBytes { try socket.send($0, more: true) }
+                try socket.send(frame: departmentFrame, more: true)
+                try socket.send(frame: priorityFrame, more: true)
+                try socket.send(frame: body, more: false)
             case .mdp:
                 // MDP has no request id: the body carries it, and the echo returns it.
-                try socket.send(frames: [MajordomoDialect.clientV02, [0x01], Array(department.utf8), Array(id.utf8) + [0x20] + body])
+                for frame in mdpHead { try socket.send(frame: frame, more: true) }
+                id.append(0x20)
+                id.append(contentsOf: body)
+                try id.withUnsafeBytes { try socket.send($0, more: false) }
             case .proxy:
-                try socket.send(frames: [Array(id.utf8), body])
+                try id.withUnsafeBytes { try socket.send($0, more: true) }
+                try socket.send(frame: body, more: false)
             }
-            started[id] = microseconds()
+            started[sequence] = microseconds()
         }
 
-        func finish(_ key: String) {
-            guard let start = started.removeValue(forKey: key) else { return }
+        func record(_ start: UInt64?) {
+            guard let start else { return }
             let now = microseconds()
             if start >= measureFrom && now <= measureUntil {
                 result.completed += 1
@@ -87,45 +104,75 @@ struct LoadClient {
         for _ in 0..<inFlight { try send() }
         var poller = Poller()
         poller.add(socket)
+        var message = FrameBuffer()
         // After the window no new request goes out; the outstanding ones are waited for (every request answered).
         var draining = false
         let drainUntil = measureUntil + 10_000_000
-        while microseconds() < drainUntil && !(draining && started.isEmpty) {
+        while microseconds() < drainUntil && !(draining && started.isEmpty && ticketed.isEmpty) {
             if !draining && microseconds() >= measureUntil { draining = true }
             guard try poller.poll(timeoutMilliseconds: 100)[0] else { continue }
-            while let message = try socket.receive(dontWait: true) {
-                let frames = message.frames
+            while try socket.receive(into: &message, dontWait: true) {
                 switch wire {
                 case .native:
-                    guard frames.count >= 3, frames[1].count == 1 else { continue }
-                    switch frames[1][0] {
-                    case AgentCommand.accepted.rawValue where frames.count >= 4:
+                    guard message.count >= 3, message[1].count == 1 else { continue }
+                    switch message[1].first! {
+                    case AgentCommand.accepted.rawValue where message.count >= 4:
                         // From now on the ticket names the request.
-                        let id = String(decoding: frames[2], as: UTF8.self)
-                        if let start = started.removeValue(forKey: id) { started[String(decoding: frames[3], as: UTF8.self)] = start }
+                        if let start = started.removeValue(forKey: Self.sequence(of: message[2])),
+                           let ticket = Ticket(text: message[3]) {
+                            ticketed[ticket.rawValue] = start
+                        }
                     case AgentCommand.answer.rawValue:
-                        finish(String(decoding: frames[2], as: UTF8.self))
+                        record(Ticket(text: message[2]).flatMap { ticketed.removeValue(forKey: $0.rawValue) })
                         if !draining { try send() }
                     case AgentCommand.error.rawValue:
                         result.errors += 1
-                        started.removeValue(forKey: String(decoding: frames[2], as: UTF8.self))
+                        started.removeValue(forKey: Self.sequence(of: message[2]))
+                        if let ticket = Ticket(text: message[2]) { ticketed.removeValue(forKey: ticket.rawValue) }
                         if !draining { try send() }
                     default:
                         break
                     }
                 case .mdp:
-                    guard frames.count == 4 else { continue }
-                    finish(String(decoding: frames[3].prefix(while: { $0 != 0x20 }), as: UTF8.self))
+                    guard message.count == 4 else { continue }
+                    record(started.removeValue(forKey: Self.sequence(of: message[3].prefix(while: { $0 != 0x20 }))))
                     if !draining { try send() }
                 case .proxy:
-                    guard frames.count == 2 else { continue }
-                    finish(String(decoding: frames[0], as: UTF8.self))
+                    guard message.count == 2 else { continue }
+                    record(started.removeValue(forKey: Self.sequence(of: message[0])))
                     if !draining { try send() }
                 }
             }
         }
-        result.unanswered = started.count
+        result.unanswered = started.count + ticketed.count
         return result
+    }
+
+    /// The sequence number at the end of a request id (`c<client>-<random>-<sequence>`); -1 if there is none.
+    static func sequence<Bytes: BidirectionalCollection<UInt8>>(of id: Bytes) -> Int {
+        var value = 0, scale = 1, digits = 0
+        for byte in id.reversed() {
+            guard byte >= 0x30 && byte <= 0x39, digits < 18 else { break }
+            value += Int(byte - 0x30) * scale
+            scale *= 10
+            digits += 1
+        }
+        return digits == 0 ? -1 : value
+    }
+
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(0x30 + rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            bytes.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 }
 
@@ -159,22 +206,31 @@ struct EchoWorker {
         var poller = Poller()
         poller.add(socket)
         var lastHeartbeat = microseconds()
+        var message = FrameBuffer()
+        let answerHead = [Signature.workerBytes, [WorkerCommand.answer.rawValue]]
+        let finalHead = [MajordomoDialect.workerV02, [0x04]]
         while microseconds() < stop && done.withLock({ $0 }) < clients {
             if try poller.poll(timeoutMilliseconds: 100)[0] {
-                while let message = try socket.receive(dontWait: true) {
-                    let frames = message.frames
+                while try socket.receive(into: &message, dontWait: true) {
                     switch wire {
                     case .native:
                         // DISPATCH: signature, command, ticket, department, priority, attempt, body.
-                        guard frames.count == 7, frames[1] == [WorkerCommand.dispatch.rawValue] else { continue }
-                        try socket.send(frames: [Signature.workerBytes, [WorkerCommand.answer.rawValue], frames[2], frames[6]])
+                        guard message.count == 7, message[1].elementsEqual([WorkerCommand.dispatch.rawValue]) else { continue }
+                        for frame in answerHead { try socket.send(frame: frame, more: true) }
+                        try message[2].withUnsafeBytes { try socket.send($0, more: true) }
+                        try message[6].withUnsafeBytes { try socket.send($0, more: false) }
                     case .mdp:
                         // REQUEST: header, 0x02, address, "", body → FINAL.
-                        guard frames.count == 5, frames[1] == [0x02] else { continue }
-                        try socket.send(frames: [MajordomoDialect.workerV02, [0x04], frames[2], [], frames[4]])
+                        guard message.count == 5, message[1].elementsEqual([0x02]) else { continue }
+                        for frame in finalHead { try socket.send(frame: frame, more: true) }
+                        try message[2].withUnsafeBytes { try socket.send($0, more: true) }
+                        try socket.send(frame: [], more: true)
+                        try message[4].withUnsafeBytes { try socket.send($0, more: false) }
                     case .proxy:
                         // [client identity, request id, body], echoed as it came.
-                        try socket.send(frames: frames)
+                        for index in 0..<message.count {
+                            try message[index].withUnsafeBytes { try socket.send($0, more: index < message.count - 1) }
+                        }
                     }
                 }
             }
