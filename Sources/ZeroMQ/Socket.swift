@@ -100,29 +100,9 @@ public final class Socket {
     public func receive(dontWait: Bool, userID: Bool) throws -> Message? {
         var frames: [[UInt8]] = []
         var user: String?
-        var msg = zmq_msg_t()
-        zmq_msg_init(&msg)
-        defer { zmq_msg_close(&msg) }
-        var flags = dontWait ? ZMQ_DONTWAIT : 0
-        while true {
-            do {
-                try zmqCall("zmq_msg_recv") { zmq_msg_recv(&msg, handle, flags) }
-            } catch let error as ZMQError where error.isWouldBlock && frames.isEmpty {
-                return nil
-            }
-            let size = zmq_msg_size(&msg)
-            if size == 0 {
-                frames.append([])
-            } else {
-                let data = zmq_msg_data(&msg)!
-                frames.append(Array(UnsafeRawBufferPointer(start: data, count: size)))
-            }
-            // A ROUTER's identity frame is made locally; the frames from the wire carry the metadata.
-            if userID, user == nil, let value = zmq_msg_gets(&msg, "User-Id") { user = String(cString: value) }
-            if zmq_msg_more(&msg) == 0 { break }
-            // The rest of a multipart message is already here: never wait for it.
-            flags = 0
-        }
+        let received = try receiveFrames(
+            dontWait: dontWait, userID: userID, frame: { frames.append(Array($0)) }, user: { user = $0 })
+        guard received else { return nil }
         var message = Message(frames: frames)
         message.userID = user
         return message
@@ -133,22 +113,36 @@ public final class Socket {
     /// `User-Id` the ZAP handler set for the connection it came from.
     public func receive(into buffer: inout FrameBuffer, dontWait: Bool, userID: Bool = false) throws -> Bool {
         buffer.clear()
+        return try receiveFrames(
+            dontWait: dontWait, userID: userID, frame: { buffer.append($0) }, user: { buffer.userID = $0 })
+    }
+
+    /// The loop both receives share: hands each frame's bytes to `frame` (valid only during the call) and, with
+    /// `userID`, the connection's `User-Id` to `user` once; false when `dontWait` is set and nothing is waiting.
+    @inline(__always)
+    private func receiveFrames(
+        dontWait: Bool, userID: Bool, frame: (UnsafeRawBufferPointer) -> Void, user: (String) -> Void
+    ) throws -> Bool {
         var msg = zmq_msg_t()
         zmq_msg_init(&msg)
         defer { zmq_msg_close(&msg) }
         var flags = dontWait ? ZMQ_DONTWAIT : 0
+        var first = true, wantsUser = userID
         while true {
             do {
                 try zmqCall("zmq_msg_recv") { zmq_msg_recv(&msg, handle, flags) }
-            } catch let error as ZMQError where error.isWouldBlock && buffer.ends.isEmpty {
+            } catch let error as ZMQError where error.isWouldBlock && first {
                 return false
             }
-            let size = zmq_msg_size(&msg)
-            if size > 0 { buffer.append(UnsafeRawBufferPointer(start: zmq_msg_data(&msg), count: size)) } else { buffer.append(UnsafeRawBufferPointer(start: nil, count: 0)) }
-            if userID, buffer.userID == nil, let value = zmq_msg_gets(&msg, "User-Id") {
-                buffer.userID = String(cString: value)
+            first = false
+            frame(UnsafeRawBufferPointer(start: zmq_msg_data(&msg), count: zmq_msg_size(&msg)))
+            // A ROUTER's identity frame is made locally; the frames from the wire carry the metadata.
+            if wantsUser, let value = zmq_msg_gets(&msg, "User-Id") {
+                user(String(cString: value))
+                wantsUser = false
             }
             if zmq_msg_more(&msg) == 0 { return true }
+            // The rest of a multipart message is already here: never wait for it.
             flags = 0
         }
     }
