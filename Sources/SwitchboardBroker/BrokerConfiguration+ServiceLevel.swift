@@ -118,16 +118,14 @@ extension ConfigurationReader {
         var problems = calendar.validate().filter { problem in
             !daysRefused || problem.hasPrefix("unknown time zone") || problem.hasPrefix("holiday")
         }
-        guard let last = problems.popLast() else { return calendar }
-        for problem in problems { self.problems.note(failure(.invalidValue, at: place(of: problem), problem)) }
-        throw failure(.invalidValue, at: place(of: last), last)
-
         func place(of problem: String) -> Entry {
             if problem.hasPrefix("unknown time zone") { return zoneEntry }
             if problem.hasPrefix("holiday"), let holidays = keys["holidays"] { return holidays }
             return keys["hours"] ?? entry
         }
-        return calendar
+        guard let last = problems.popLast() else { return calendar }
+        for problem in problems { self.problems.note(failure(.invalidValue, at: place(of: problem), problem)) }
+        throw failure(.invalidValue, at: place(of: last), last)
     }
 
     /// `notify`, `raise_priority`, or `{transfer: department}`.

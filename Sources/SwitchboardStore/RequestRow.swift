@@ -44,27 +44,37 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
         static let finishedAt = Column(CodingKeys.finishedAt)
     }
 
-    /// Read by column name, without Codable's machinery: recovery reads 100,000 rows at start.
+    /// The columns every fetch of this record selects, in the order ``init(row:)`` reads them by position.
+    static var databaseSelection: [any SQLSelectable] {
+        [
+            CodingKeys.ticket, .requestID, .department, .priority, .state, .attempts, .submitter, .body, .worker,
+            .reason, .failure, .updates, .submittedAt, .updatedAt, .deadline, .answeredAt, .answer, .finishedAt,
+            .sla,
+        ].map { Column($0.stringValue) }
+    }
+
+    /// Read by position (the order of ``databaseSelection``), without Codable's machinery or a look-up of
+    /// each column's name: recovery reads 100,000 rows at start.
     init(row: Row) throws {
-        ticket = row["ticket"]
-        requestID = row["request_id"]
-        department = row["department"]
-        priority = row["priority"]
-        state = row["state"]
-        attempts = row["attempts"]
-        submitter = row["submitter"]
-        body = row["body"] ?? Data()
-        worker = row["worker"]
-        reason = row["reason"]
-        failure = row["failure"]
-        updates = row["updates"]
-        submittedAt = row["submitted_at"]
-        updatedAt = row["updated_at"]
-        deadline = row["deadline"]
-        answeredAt = row["answered_at"]
-        answer = row["answer"]
-        finishedAt = row["finished_at"]
-        sla = row["sla"]
+        ticket = row[0]
+        requestID = row[1]
+        department = row[2]
+        priority = row[3]
+        state = row[4]
+        attempts = row[5]
+        submitter = row[6]
+        body = row[7] ?? Data()
+        worker = row[8]
+        reason = row[9]
+        failure = row[10]
+        updates = row[11]
+        submittedAt = row[12]
+        updatedAt = row[13]
+        deadline = row[14]
+        answeredAt = row[15]
+        answer = row[16]
+        finishedAt = row[17]
+        sla = row[18]
     }
 
     /// The public value; `path` names the ledger in the error for a value this version does not know.
