@@ -14,7 +14,7 @@ import ZeroMQ
 public final class Broker: Service {
     public let configuration: BrokerConfiguration
     private let logger: Logger
-    let thread = SocketThread<BrokerMessage>(name: "switchboard-broker")
+    let thread = SocketThread<BrokerMessage>(name: "sb-broker")
     private let readiness = OneShot<Bool>()
     /// The principals in force (the ZAP handler's view; the broker thread gets each new one by mailbox).
     let security: SecurityState

@@ -17,7 +17,7 @@ final class LedgerWriter: Sendable {
         case stop
     }
 
-    private let thread = SocketThread<Command>(name: "switchboard-ledger")
+    private let thread = SocketThread<Command>(name: "sb-ledger")
     private let ledger: Ledger
     private let eventsEndpoint: String
     private let context: Context

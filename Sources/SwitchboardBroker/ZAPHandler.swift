@@ -11,7 +11,7 @@ final class ZAPHandler: Sendable {
     static let requestDomain = "switchboard"
     static let eventsDomain = "switchboard-events"
 
-    private let thread = SocketThread<Bool>(name: "switchboard-zap")
+    private let thread = SocketThread<Bool>(name: "sb-zap")
     private let state: SecurityState
     private let logger: Logger
     /// Random per start, in front of every `User-Id` this handler gives: libzmq lets a peer's own handshake

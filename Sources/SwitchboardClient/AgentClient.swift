@@ -11,7 +11,7 @@ public final class AgentClient: Sendable {
     public let endpoint: String
     private let logger: Logger
     private let context: Context
-    private let thread = SocketThread<Outgoing>(name: "switchboard-agent")
+    private let thread = SocketThread<Outgoing>(name: "sb-agent")
     private let waiters = Locked(AgentWaiters())
     let curve: CurveCredentials?
     /// How often a pending `answer` re-asks the broker, so a lost push (reconnect, broker restart) is recovered.

@@ -29,7 +29,7 @@ public final class DepartmentWorker: Sendable {
     public let name: String
     let options: Options
     let logger: Logger
-    let thread = SocketThread<WorkerCommand>(name: "switchboard-worker")
+    let thread = SocketThread<WorkerCommand>(name: "sb-worker")
 
     enum WorkerCommand: Sendable {
         case outcome(ticket: String, WorkOutcome)
