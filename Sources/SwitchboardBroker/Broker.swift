@@ -30,6 +30,9 @@ public final class Broker: Service {
     private let inForce: Locked<BrokerConfiguration>
     public var configurationInForce: BrokerConfiguration { inForce.withLock { $0 } }
 
+    /// Wakes the agents' streams and the webhook dispatcher when the ledger has written notifications.
+    public let notifications = NotificationHub()
+
     /// Reloads (SIGHUP) applied and refused so far, and whether the last one was applied (for the metrics).
     let reloads = Locked(ReloadCounts())
 
@@ -76,7 +79,8 @@ public final class Broker: Service {
         }
         security.replace(applied.security)
         let reload = Reconfiguration(
-            security: applied.security, core: applied.core, limits: applied.limits, logBodies: applied.logBodies)
+            security: applied.security, core: applied.core, limits: applied.limits, logBodies: applied.logBodies,
+            notifications: Broker.notificationPolicy(applied))
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resume = Once { continuation.resume() }
             if !thread.mailbox.post(.reconfigure(reload, applied: resume.run)) { resume.run() }
@@ -105,6 +109,16 @@ public final class Broker: Service {
         return (applied, waiting)
     }
 
+    /// Which changes the ledger keeps as notifications: named agents' tickets while the HTTP agent API is
+    /// served (their streams), and what each webhook is sent.
+    static func notificationPolicy(_ configuration: BrokerConfiguration) -> NotificationPolicy {
+        NotificationPolicy(
+            agentStreams: configuration.http != nil,
+            webhooks: configuration.webhooks.map {
+                NotificationPolicy.Route(name: $0.name, types: $0.events, departments: $0.departments)
+            })
+    }
+
     /// Returns once the endpoints are bound (true) or start-up failed (false).
     public func waitUntilReady() async -> Bool {
         await readiness.value
@@ -130,6 +144,7 @@ public final class Broker: Service {
     /// After the broker thread has gone (or never started): operations posted to it fail instead of hanging.
     private func failPendingOperations() {
         serving.withLock { $0 = false }
+        notifications.finish()
         thread.mailbox.close()
         for message in thread.mailbox.drain() {
             switch message {
@@ -166,9 +181,11 @@ public final class Broker: Service {
                 "security.insecure is on: the endpoints are plain (no CURVE encryption or authentication) and may be reachable beyond this machine",
                 metadata: ["endpoint": "\(configuration.endpoint)", "events": "\(configuration.eventsEndpoint)"])
         }
+        notifications.advance(to: try ledger.notificationBounds().latest)
         let writer = LedgerWriter(
             ledger: ledger, eventsEndpoint: configuration.eventsEndpoint, retention: configuration.core.retention,
-            serverKey: configuration.security.serverKey, context: context, logger: logger)
+            serverKey: configuration.security.serverKey, context: context,
+            notifications: Broker.notificationPolicy(configuration), hub: notifications, logger: logger)
         try await writer.start(broker: thread.mailbox)
         do {
             try await startBrokerThread(context: context, writer: writer, recovery: recovery, zapNonce: zap.nonce)

@@ -118,7 +118,7 @@ extension ConfigurationReader {
     }
 
     /// `[claims, eligibility]`, or `"*"` for every department.
-    private func departments(_ entry: Entry, known: Set<String>) throws(ConfigurationError) -> Principal.Departments {
+    func departments(_ entry: Entry, known: Set<String>) throws(ConfigurationError) -> Principal.Departments {
         if case .scalar = entry.value, try string(entry) == "*" { return .all }
         guard case .sequence(let sequence) = entry.value else {
             throw failure(.wrongType, at: entry, "expected a list of departments such as [claims, billing], or \"*\"")

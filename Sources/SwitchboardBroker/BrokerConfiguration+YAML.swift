@@ -87,8 +87,12 @@ extension BrokerConfiguration {
     /// Every key the file may hold, by section. `<name>` stands for a department's name.
     static let configurationKeys: [(section: String, keys: [String])] = [
         ("", ["endpoint", "events", "http", "security", "data_dir", "durability", "retention", "log", "limits",
-              "heartbeat", "shutdown", "defaults", "departments"]),
-        ("http", ["listen", "tokens"]),
+              "heartbeat", "shutdown", "defaults", "departments", "webhooks"]),
+        ("http", ["listen", "tokens", "agents", "integrations", "cors"]),
+        ("http.agents.<name>", ["token", "submit"]),
+        ("http.integrations.<name>", ["token", "submit"]),
+        ("http.cors", ["origins"]),
+        ("webhooks.<name>", ["url", "secret", "events", "departments", "timeout", "max_attempts"]),
         ("http.tokens", ["observe", "operate"]),
         ("security", ["key", "insecure", "principals", "certificates"]),
         ("security.principals.<name>", ["kind", "key", "key_file", "submit", "serve", "operate"]),
@@ -215,7 +219,14 @@ struct ConfigurationReader {
             template = policy(defaults, base: template)
         }
         config.core.departments = departments(top["departments"], template: template, defaults: defaults)
-        // Principals may name departments: read them once the departments are known.
+        // Agents' tokens, webhooks and principals may name departments: read them once those are known.
+        let known = Set(config.core.departments.map(\.name))
+        if let section = top["http"], case .mapping = section.value {
+            var http: [String: Entry] = [:]
+            for entry in (try? entries(of: section.value, path: section.path)) ?? [] { http[entry.key] = entry }
+            readAgentAccess(http, departments: known, into: &config)
+        }
+        if let section = top["webhooks"] { readWebhooks(section, departments: known, into: &config) }
         if let section = top["security"] {
             collecting { () throws(ConfigurationError) in
                 config.security = try security(section, departments: Set(config.core.departments.map(\.name)))

@@ -14,6 +14,10 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var http: HTTPAddress? = .default
     /// Bearer tokens the HTTP surface requires (always beyond loopback; on loopback once any is configured).
     public var httpTokens = HTTPTokens()
+    /// Agents' and integrations' tokens for the agent API, and the web origins that may call it.
+    public var httpAgents = HTTPAgentAccess()
+    /// Where events of requests are POSTed (signed), from the ledger's outbox.
+    public var webhooks: [WebhookConfiguration] = []
     /// CURVE keys and principals; without a key pair the endpoints are plain.
     public var security = SecurityConfiguration()
     /// Where the daemon keeps its ledger (`switchboard.sqlite`).
@@ -50,7 +54,7 @@ extension BrokerConfiguration {
                         + "to encrypt and authenticate it, or security.insecure: true to serve it in plain text on purpose")
             }
         }
-        if let http, !http.isLoopback, httpTokens.isEmpty {
+        if let http, !http.isLoopback, httpTokens.isEmpty, httpAgents.isEmpty {
             problems.append(
                 "http.listen \(http) is reachable beyond this machine: configure http.tokens (observe and operate) so "
                     + "the API and dashboard require a bearer token")

@@ -105,6 +105,8 @@ struct BrokerLoop {
         try? router.setMaxMessageSize(Int64(reload.limits.maxBodyBytes) + 16 * 1024 * 1024)
         perform(core.reconfigure(reload.core, now: Timestamp.now()))
         apply(security: reload.security)
+        flushChanges()
+        writer.post(.notifications(reload.notifications))
     }
 
     // MARK: Incoming
@@ -397,6 +399,8 @@ struct BrokerLoop {
     var heldCount: Int { gate.heldCount }
 
     mutating func send(to peer: Peer, agent message: AgentReply) {
+        // An HTTP caller's pushes: its stream carries them from the ledger (Broker+Agents).
+        if peer.id == Peer.http.id { return }
         if let principal = currentPrincipal, case let .accepted(_, ticket, _) = message {
             audit("submit", principal, ticket: ticket.text, department: core.department(of: ticket), outcome: .allowed)
         }

@@ -1,5 +1,6 @@
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardStore
 
 /// What other threads tell the broker thread, through its mailbox.
 enum BrokerMessage: Sendable {
@@ -29,6 +30,7 @@ struct Reconfiguration: Sendable {
     var core: CoreConfiguration
     var limits: ProtocolLimits
     var logBodies: Bool
+    var notifications: NotificationPolicy
 }
 
 extension BrokerMessage {

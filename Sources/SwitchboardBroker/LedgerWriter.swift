@@ -14,6 +14,8 @@ final class LedgerWriter: Sendable {
         /// `requester`: the principal asking, when CURVE is on (only a ticket's submitter and ops may see it).
         case lookUp(LedgerQuery, requester: Principal?)
         case history(agent: Peer, ticket: Ticket, requester: Principal?)
+        /// Which changes become notifications from the next commit on (a reload).
+        case notifications(NotificationPolicy)
         case stop
     }
 
@@ -24,11 +26,15 @@ final class LedgerWriter: Sendable {
     private let retention: Duration
     private let serverKey: CurveKeyPair?
     private let logger: Logger
+    private let policy: NotificationPolicy
+    private let hub: NotificationHub
 
     init(
         ledger: Ledger, eventsEndpoint: String, retention: Duration, serverKey: CurveKeyPair?, context: Context,
-        logger: Logger
+        notifications policy: NotificationPolicy, hub: NotificationHub, logger: Logger
     ) {
+        self.policy = policy
+        self.hub = hub
         self.serverKey = serverKey
         self.ledger = ledger
         self.eventsEndpoint = eventsEndpoint
@@ -41,6 +47,7 @@ final class LedgerWriter: Sendable {
     func start(broker: Mailbox<BrokerMessage>) async throws {
         let context = self.context, endpoint = eventsEndpoint, mailbox = thread.mailbox
         let ledger = self.ledger, logger = self.logger, retention = self.retention, serverKey = self.serverKey
+        let policy = self.policy, hub = self.hub
         try await thread.start { ready in
             let socket = try context.socket(.xpub)
             defer { socket.close() }
@@ -55,7 +62,7 @@ final class LedgerWriter: Sendable {
             ready()
             var state = LedgerWriterLoop(
                 ledger: ledger, publisher: PublisherLoop(socket: socket, logger: logger), broker: broker,
-                retention: retention, logger: logger)
+                retention: retention, notifications: policy, hub: hub, logger: logger)
             var poller = Poller()
             poller.add(socket)
             poller.add(fileDescriptor: mailbox.fileDescriptor)

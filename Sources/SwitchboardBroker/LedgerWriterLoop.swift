@@ -11,6 +11,9 @@ struct LedgerWriterLoop {
     let broker: Mailbox<BrokerMessage>
     let retention: Duration
     let logger: Logger
+    /// Which changes the ledger writes as notifications, and who hears that it did.
+    var policy: NotificationPolicy
+    let hub: NotificationHub
     /// Set once a commit failed: nothing more is committed or acknowledged.
     var failed = false
     var nextPrune = Timestamp(milliseconds: 0)
@@ -19,7 +22,12 @@ struct LedgerWriterLoop {
     static let pruneBatch = 500
     static let pruneInterval: Duration = .seconds(60)
 
-    init(ledger: Ledger, publisher: PublisherLoop, broker: Mailbox<BrokerMessage>, retention: Duration, logger: Logger) {
+    init(
+        ledger: Ledger, publisher: PublisherLoop, broker: Mailbox<BrokerMessage>, retention: Duration,
+        notifications policy: NotificationPolicy = .none, hub: NotificationHub = NotificationHub(), logger: Logger
+    ) {
+        self.policy = policy
+        self.hub = hub
         self.ledger = ledger
         self.publisher = publisher
         self.broker = broker
@@ -46,6 +54,13 @@ struct LedgerWriterLoop {
                 lastGroup = group
             case .lookUp, .history:
                 queries.append(command)
+            case .notifications(let policy):
+                // Groups before it in this batch were made under the old policy: commit them first.
+                if let group = lastGroup { commit(changes, audits: audits, through: group) }
+                changes = []
+                audits = []
+                lastGroup = nil
+                self.policy = policy
             case .stop:
                 stop = true
             }
@@ -67,8 +82,9 @@ struct LedgerWriterLoop {
     private mutating func commit(_ changes: [Change], audits: [AuditRecord], through group: UInt64) {
         guard !failed else { return }
         let started = ContinuousClock.now
+        let lastNotification: Int64?
         do {
-            try ledger.apply(changes, audits: audits)
+            lastNotification = try ledger.apply(changes, audits: audits, notifications: policy)
         } catch {
             failed = true
             logger.critical("the ledger cannot be written; stopping", metadata: ["ledger": "\(ledger.path)", "error": "\(error)"])
@@ -79,6 +95,7 @@ struct LedgerWriterLoop {
         let commit = BrokerMessage.Commit(seconds: (ContinuousClock.now - started).seconds, changes: changes.count)
         publisher.publish(changes)
         broker.post(.durable(group: group, commit))
+        if let lastNotification { hub.advance(to: lastNotification) }
     }
 
     private func answer(_ query: LedgerWriter.Command, audits: inout [AuditRecord]) {
@@ -131,7 +148,7 @@ struct LedgerWriterLoop {
                     let history = RequestHistory(ticket: ticket.text, events: LedgerReplies.bounded(events.map(\.entry)))
                     broker.post(.reply(agent, .history(ticket: ticket, info: JSONCoding.encode(history))))
                 }
-            case .commit, .stop:
+            case .commit, .stop, .notifications:
                 break
             }
         } catch {
@@ -220,7 +237,7 @@ extension StoredRequest {
         return RecoveredRequest(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
             attempts: attempts, body: body, submittedAt: submittedAt, updatedAt: updatedAt, deadline: deadline,
-            updates: updates, worker: worker, sla: sla, owner: submitter)
+            updates: updates, worker: worker, sla: sla, owner: agent, via: via)
     }
 }
 

@@ -4,7 +4,7 @@ extension BrokerCore {
     /// An agent submits a request. Replies ACCEPTED (or ERROR) and dispatches it if a worker is free.
     public mutating func submit(
         from agent: Peer, requestID: String, department: String, priority: Priority, body: [UInt8], now: Timestamp,
-        owner: String? = nil
+        owner: String? = nil, via: String? = nil
     ) -> [CoreAction] {
         let requestKey = RequestIDKey(requestID)
         if let ticket = ticketsByRequestID[requestKey] {
@@ -51,7 +51,7 @@ extension BrokerCore {
         nextSequence += 1
         requests.insert(RequestRecord(
             ticket: ticket, requestID: requestID, department: department, departmentSlot: departmentSlot,
-            priority: priority, state: .queued, owner: owner, agent: agent, body: body, submittedAt: now, updatedAt: now,
+            priority: priority, state: .queued, owner: owner, via: via, agent: agent, body: body, submittedAt: now, updatedAt: now,
             deadline: now + departments[slot: departmentSlot].limits.answerTarget(for: priority), sequence: nextSequence),
             for: ticket)
         ticketsByRequestID.insert(ticket, for: requestKey)

@@ -228,7 +228,7 @@ extension BrokerCore {
         nextSequence += 1
         var request = RequestRecord(
             ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
-            departmentSlot: departments.slot(of: stored.department)!, priority: stored.priority, state: .queued, owner: stored.owner, agent: requests.read(stored.ticket) { $0.agent } ?? nil,
+            departmentSlot: departments.slot(of: stored.department)!, priority: stored.priority, state: .queued, owner: stored.owner, via: stored.via, agent: requests.read(stored.ticket) { $0.agent } ?? nil,
             body: stored.body,
             submittedAt: stored.submittedAt, updatedAt: now, deadline: now + policy(stored.department).answerTarget(for: stored.priority),
             updates: stored.updates, sequence: nextSequence)

@@ -19,13 +19,16 @@ public struct RecoveredRequest: Sendable, Equatable {
     public var sla: SLASnapshot?
     /// Who submitted it: the principal's name with CURVE on (the connection's identity in hex without).
     public var owner: String?
+    /// The integration that submitted it on the owner's behalf.
+    public var via: String?
 
     public init(
         ticket: Ticket, requestID: String, department: String, priority: Priority, state: RequestState, attempts: Int,
         body: [UInt8], submittedAt: Timestamp, updatedAt: Timestamp, deadline: Timestamp, updates: Int = 0,
-        worker: String? = nil, sla: SLASnapshot? = nil, owner: String? = nil
+        worker: String? = nil, sla: SLASnapshot? = nil, owner: String? = nil, via: String? = nil
     ) {
         self.owner = owner
+        self.via = via
         self.ticket = ticket
         self.requestID = requestID
         self.department = department
@@ -65,7 +68,7 @@ extension BrokerCore {
             let request = RequestRecord(
                 ticket: stored.ticket, requestID: stored.requestID, department: stored.department,
                 departmentSlot: departments.slot(of: stored.department) ?? -1, priority: stored.priority, state: wasHeld ? .offered : .queued, attempts: stored.attempts,
-                owner: stored.owner, agent: nil,
+                owner: stored.owner, via: stored.via, agent: nil,
                 body: stored.body, submittedAt: stored.submittedAt, updatedAt: stored.updatedAt,
                 deadline: stored.deadline, updates: stored.updates, sequence: nextSequence)
             requests[stored.ticket] = request

@@ -58,11 +58,19 @@ public enum Change: Sendable, Equatable {
         /// The pinned service-level policy and clocks after the change, when the change moved a clock (nil:
         /// the ledger keeps what it has).
         public var sla: SLAState?
+        /// The agent that submitted it (a principal: CURVE or an HTTP token), nil for an anonymous connection;
+        /// the ledger keeps the agents' event stream of their tickets by it.
+        public var owner: String?
+        /// The integration that submitted it on the owner's behalf (an HTTP integration token).
+        public var via: String?
 
         public init(
             ticket: Ticket, requestID: String, department: String, priority: Priority, state: RequestState,
-            attempt: Int, worker: String? = nil, at: Timestamp, sla: SLAState? = nil
+            attempt: Int, worker: String? = nil, at: Timestamp, sla: SLAState? = nil, owner: String? = nil,
+            via: String? = nil
         ) {
+            self.owner = owner
+            self.via = via
             self.ticket = ticket
             self.requestID = requestID
             self.department = department

@@ -20,4 +20,11 @@ public enum LedgerQuery: Sendable, Equatable {
     case cancel(agent: Peer, ticket: Ticket)
     /// An agent's INFO for a ticket Core no longer holds: 409 not-waiting if the ledger has it, else 404.
     case info(agent: Peer, ticket: Ticket)
+
+    /// Who asked.
+    public var agent: Peer {
+        switch self {
+        case .status(let agent, _), .cancel(let agent, _), .info(let agent, _): agent
+        }
+    }
 }

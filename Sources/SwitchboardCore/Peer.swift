@@ -22,6 +22,12 @@ public struct Peer: Sendable, Hashable, CustomStringConvertible {
     public static func == (lhs: Peer, rhs: Peer) -> Bool { lhs.id == rhs.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
+    /// The agent API over HTTP, as Core sees its callers. Not a ZeroMQ connection: libzmq's own routing ids
+    /// are 5 bytes starting with 0 and a peer's chosen ones never start with 0, so no peer has this 6-byte id.
+    /// The broker sends it nothing: HTTP callers get their replies from the broker's operations and their
+    /// tickets' later events from their stream (``AgentEvent``).
+    public static let http = Peer(id: PeerID([0, 0x48, 0x54, 0x54, 0x50, 0x2F]))
+
     /// The identity in hex, for logs.
     public var description: String { id.hex }
 }

@@ -20,6 +20,8 @@ struct RequestRecord: Sendable {
     var pastHolders: [Peer] = []
     /// The principal that submitted it (CURVE on); only it and ops may read or cancel it.
     var owner: String?
+    /// The integration (a CRM's HTTP token) that submitted it on the owner's behalf.
+    var via: String?
     /// Where answers and updates are pushed: the agent that submitted, or the last to ask its status.
     var agent: Peer?
     /// The request body, needed to offer it again; dropped once the request is finished.
@@ -49,6 +51,7 @@ extension RequestRecord {
     func facts(at now: Timestamp, sla: Bool = false, worker: String? = nil) -> Change.RequestFacts {
         Change.RequestFacts(
             ticket: ticket, requestID: requestID, department: department, priority: priority, state: state,
-            attempt: attempts, worker: worker ?? holderName, at: now, sla: sla ? self.sla.map(SLAState.init) : nil)
+            attempt: attempts, worker: worker ?? holderName, at: now, sla: sla ? self.sla.map(SLAState.init) : nil,
+            owner: owner, via: via)
     }
 }

@@ -5,8 +5,9 @@ import SwitchboardSchema
 /// Families with labels list every configured department (and priority, state or target) even at zero, so
 /// a dashboard's queries see a series from the first scrape.
 enum MetricsPage {
-    static func render(_ snapshot: BrokerSnapshot) -> String {
+    static func render(_ snapshot: BrokerSnapshot, http: HTTPCounts = HTTPCounts()) -> String {
         var out = PrometheusText()
+        renderHTTP(&out, http)
         let metrics = snapshot.metrics
         let departments = snapshot.departments.map(\.name)
 
@@ -142,5 +143,38 @@ enum MetricsPage {
     /// since removed from the configuration), sorted.
     private static func allDepartments(_ configured: [String], _ counted: [String]) -> [String] {
         Array(Set(configured).union(counted)).sorted()
+    }
+}
+
+extension MetricsPage {
+    /// The HTTP surface's own counts: refusals, open event streams, webhook deliveries.
+    struct HTTPCounts: Sendable {
+        var refusals: [HTTPRefusals.Key: UInt64] = [:]
+        var webhooks: WebhookDispatcher.Counters?
+        var webhookNames: [String] = []
+    }
+
+    static func renderHTTP(_ out: inout PrometheusText, _ counts: HTTPCounts) {
+        out.family("switchboard_http_refusals_total", .counter, "HTTP requests refused (401, 403 and the agent API's other errors), by status and reason.")
+        for (key, count) in counts.refusals.sorted(by: { ($0.key.status, $0.key.reason) < ($1.key.status, $1.key.reason) }) {
+            out.sample("switchboard_http_refusals_total", ["status": String(key.status), "reason": key.reason], Double(count))
+        }
+        guard let webhooks = counts.webhooks else { return }
+        out.family("switchboard_webhook_deliveries_total", .counter, "Webhook deliveries that reached their receiver (a 2xx), by webhook.")
+        for name in counts.webhookNames {
+            out.sample("switchboard_webhook_deliveries_total", ["webhook": name], Double(webhooks.delivered[name] ?? 0))
+        }
+        out.family("switchboard_webhook_failed_attempts_total", .counter, "Webhook delivery attempts that failed (an error, a timeout or a non-2xx answer), by webhook.")
+        for name in counts.webhookNames {
+            out.sample("switchboard_webhook_failed_attempts_total", ["webhook": name], Double(webhooks.failedAttempts[name] ?? 0))
+        }
+        out.family("switchboard_webhook_failures_total", .counter, "Webhook deliveries given up after max_attempts, by webhook.")
+        for name in counts.webhookNames {
+            out.sample("switchboard_webhook_failures_total", ["webhook": name], Double(webhooks.failed[name] ?? 0))
+        }
+        out.family("switchboard_webhook_pending", .gauge, "Webhook deliveries waiting for their next attempt, by webhook.")
+        for name in counts.webhookNames {
+            out.sample("switchboard_webhook_pending", ["webhook": name], Double(webhooks.pending[name] ?? 0))
+        }
     }
 }

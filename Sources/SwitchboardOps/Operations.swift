@@ -32,9 +32,18 @@ final class Operations: Sendable {
     /// Starts the daemon's graceful stop (`POST /api/v1/daemon/drain`); nil where there is no daemon to stop.
     let stopDaemon: (@Sendable () async -> Void)?
 
-    init(broker: Broker, stopDaemon: (@Sendable () async -> Void)? = nil) {
+    /// Refusals and webhook deliveries, for the metrics.
+    let refusals: HTTPRefusals?
+    let webhooks: WebhookDispatcher?
+
+    init(
+        broker: Broker, stopDaemon: (@Sendable () async -> Void)? = nil, refusals: HTTPRefusals? = nil,
+        webhooks: WebhookDispatcher? = nil
+    ) {
         self.broker = broker
         self.stopDaemon = stopDaemon
+        self.refusals = refusals
+        self.webhooks = webhooks
     }
 
     // MARK: Reads
@@ -251,7 +260,7 @@ final class Operations: Sendable {
     }
 
     /// Runs a read or action on the broker; a broker that is not serving is a 503.
-    private func live<T: Sendable>(_ body: (Broker) async throws -> T) async throws -> T {
+    func live<T: Sendable>(_ body: (Broker) async throws -> T) async throws -> T {
         do {
             return try await body(broker)
         } catch is BrokerUnavailable {
@@ -259,7 +268,7 @@ final class Operations: Sendable {
         }
     }
 
-    private func ledgerRead<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+    func ledgerRead<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
         guard broker.ledger != nil else { throw OpsError.unavailable }
         let directory = broker.configuration.dataDirectory
         return try await reader.read { [self] in

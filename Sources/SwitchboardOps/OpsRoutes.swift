@@ -4,8 +4,9 @@ import SwitchboardSchema
 
 /// The routes of the HTTP surface (schemas/API.md), each a thin adapter from HTTP to ``Operations``.
 enum OpsRoutes {
-    static func add(to router: Router<BasicRequestContext>, operations: Operations) {
+    static func add(to router: Router<BasicRequestContext>, operations: Operations, agents: AgentRoutes.Context) {
         router.addMiddleware { APIErrorMiddleware() }
+        AgentRoutes.add(to: router, agents)
         router.get("/") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
@@ -22,7 +23,7 @@ enum OpsRoutes {
         }
         router.get("/metrics") { _, _ in
             try await respond {
-                let text = MetricsPage.render(try await operations.snapshot())
+                let text = MetricsPage.render(try await operations.snapshot(), http: operations.httpCounts)
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -52,10 +53,36 @@ enum OpsRoutes {
             }
         }
         api.get("requests") { request, _ in
-            try await respond { json(try await operations.requests(try filter(request))) }
+            if let caller = agents.tokens.caller(of: request), caller.actsAsAgent(request) {
+                return await AgentRoutes.respond(request, agents) { caller in
+                    var filter = try filter(request)
+                    let agent = try caller.agent(in: request)
+                    switch (filter.submitter, agent.name, caller) {
+                    case (nil, nil, .integration(let holder)), ("me", nil, .integration(let holder)):
+                        filter.submitter = nil
+                        filter.via = holder.name
+                    case (nil, let name?, _), ("me", let name?, _):
+                        filter.submitter = name
+                    case (let asked?, let name?, _) where asked == name:
+                        break
+                    case (_?, _?, _):
+                        throw OpsError(.forbidden, "not-permitted", "an agent lists only its own tickets: submitter=me")
+                    default:
+                        throw OpsError(.badRequest, "agent-required", "name the agent: X-Switchboard-Agent header")
+                    }
+                    return json(try await operations.agentRequests(filter))
+                }
+            }
+            return try await respond { json(try await operations.requests(try filter(request))) }
         }
-        api.get("requests/:ticket") { _, context in
-            try await respond { json(try await operations.request(ticket: try parameter("ticket", context))) }
+        api.get("requests/:ticket") { request, context in
+            if let caller = agents.tokens.caller(of: request), caller.actsAsAgent(request) {
+                return await AgentRoutes.respond(request, agents) { caller in
+                    let ticket = try parameter("ticket", context)
+                    return json(try await operations.agentView(ticket: ticket, as: try caller.agent(in: request), caller: caller))
+                }
+            }
+            return try await respond { json(try await operations.request(ticket: try parameter("ticket", context))) }
         }
         api.get("dead-letters") { request, _ in
             try await respond {
@@ -72,8 +99,14 @@ enum OpsRoutes {
         api.post("requests/:ticket/requeue") { _, context in
             try await respond { json(try await operations.requeue(ticket: try parameter("ticket", context))) }
         }
-        api.post("requests/:ticket/cancel") { _, context in
-            try await respond { json(try await operations.cancel(ticket: try parameter("ticket", context))) }
+        api.post("requests/:ticket/cancel") { request, context in
+            if let caller = agents.tokens.caller(of: request), caller.actsAsAgent(request) {
+                return await AgentRoutes.respond(request, agents) { caller in
+                    let ticket = try parameter("ticket", context)
+                    return json(try await operations.cancel(ticket: ticket, as: try caller.agent(in: request), caller: caller))
+                }
+            }
+            return try await respond { json(try await operations.cancel(ticket: try parameter("ticket", context))) }
         }
         api.post("workers/:worker/drain") { _, context in
             try await respond { json(try await operations.drain(worker: try parameter("worker", context))) }
@@ -129,6 +162,13 @@ enum OpsRoutes {
 
     static func filter(_ request: Request) throws -> RequestFilter {
         try RequestFilter(query: query(request))
+    }
+
+    static func checkQuery(_ request: Request, allowed: Set<String>) throws {
+        if let other = query(request).first(where: { !allowed.contains($0.name) }) {
+            throw OpsError(
+                .badRequest, "unknown-parameter", "unknown query parameter '\(other.name)'; known: " + allowed.sorted().joined(separator: ", "))
+        }
     }
 
     static func checkNoQuery(_ request: Request) throws {

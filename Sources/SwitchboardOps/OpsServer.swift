@@ -14,17 +14,26 @@ public struct OpsServer: Service {
     let tokens: TokenState
 
     /// `stopDaemon` starts the daemon's graceful stop, as SIGTERM does (`switchboard drain-daemon`).
+    /// The webhooks' deliveries (nil: none configured at start).
+    public let webhooks: WebhookDispatcher?
+
     public init(
-        broker: Broker, address: HTTPAddress, tokens: HTTPTokens = HTTPTokens(), logger: Logger,
-        stopDaemon: (@Sendable () async -> Void)? = nil
+        broker: Broker, address: HTTPAddress, tokens: HTTPTokens = HTTPTokens(), agents: HTTPAgentAccess = HTTPAgentAccess(),
+        webhooks: WebhookDispatcher? = nil, logger: Logger, stopDaemon: (@Sendable () async -> Void)? = nil
     ) {
-        let tokenState = TokenState(tokens)
+        let tokenState = TokenState(tokens, agents: agents)
         self.tokens = tokenState
+        self.webhooks = webhooks
+        let refusals = HTTPRefusals(broker: broker, logger: logger)
+        let operations = Operations(broker: broker, stopDaemon: stopDaemon, refusals: refusals, webhooks: webhooks)
         let router = Router()
         router.addMiddleware { LogRequestsMiddleware(.debug) }
-        router.addMiddleware { RequestGuardMiddleware(address: address) }
-        router.addMiddleware { TokenMiddleware(state: tokenState) }
-        OpsRoutes.add(to: router, operations: Operations(broker: broker, stopDaemon: stopDaemon))
+        router.addMiddleware { CORSMiddleware(state: tokenState) }
+        router.addMiddleware { RequestGuardMiddleware(address: address, state: tokenState) }
+        router.addMiddleware { TokenMiddleware(state: tokenState, refusals: refusals) }
+        OpsRoutes.add(
+            to: router, operations: operations,
+            agents: AgentRoutes.Context(operations: operations, tokens: tokenState, refusals: refusals, webhooks: webhooks))
         var serverLogger = logger
         serverLogger[metadataKey: "surface"] = "http"
         self.address = address
@@ -38,8 +47,10 @@ public struct OpsServer: Service {
             logger: serverLogger)
     }
 
-    public func update(tokens: HTTPTokens) {
+    public func update(tokens: HTTPTokens, agents: HTTPAgentAccess = HTTPAgentAccess(), webhooks: [WebhookConfiguration] = []) {
         self.tokens.replace(tokens)
+        self.tokens.replace(agents: agents)
+        self.webhooks?.update(webhooks: webhooks)
     }
 
     public func run() async throws {

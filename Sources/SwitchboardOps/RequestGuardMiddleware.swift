@@ -8,6 +8,8 @@ import SwitchboardSchema
 /// origin; the CLI and scripts send no `Origin`. Bearer tokens are the next step (the security issue).
 struct RequestGuardMiddleware: RouterMiddleware {
     let address: HTTPAddress
+    /// Its agents' CORS origins may act (http.cors.origins).
+    let state: TokenState
 
     func handle(
         _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
@@ -21,7 +23,7 @@ struct RequestGuardMiddleware: RouterMiddleware {
         }
         if request.method != .get && request.method != .head,
             let origin = request.headers.first(where: { $0.name.canonicalName == "origin" })?.value,
-            Self.authority(ofOrigin: origin) != authority
+            Self.authority(ofOrigin: origin) != authority, !state.agents.corsOrigins.contains(origin.lowercased())
         {
             return refuse(
                 "cross-origin", "actions are refused from a web page of another origin (\(origin.prefix(100)))")

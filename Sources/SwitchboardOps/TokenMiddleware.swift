@@ -3,52 +3,39 @@ import Synchronization
 import SwitchboardBroker
 import SwitchboardSchema
 
-/// The bearer tokens in force (SIGHUP replaces them).
+/// The bearer tokens in force (SIGHUP replaces them): ops tokens and the agent API's.
 public final class TokenState: Sendable {
-    private let current: Mutex<HTTPTokens>
+    private let current: Mutex<(tokens: HTTPTokens, agents: HTTPAgentAccess)>
 
-    public init(_ tokens: HTTPTokens) { current = Mutex(tokens) }
+    public init(_ tokens: HTTPTokens, agents: HTTPAgentAccess = HTTPAgentAccess()) {
+        current = Mutex((tokens, agents))
+    }
 
-    public var tokens: HTTPTokens { current.withLock { $0 } }
+    public var tokens: HTTPTokens { current.withLock { $0.tokens } }
+    public var agents: HTTPAgentAccess { current.withLock { $0.agents } }
 
-    public func replace(_ tokens: HTTPTokens) { current.withLock { $0 = tokens } }
-}
+    public func replace(_ tokens: HTTPTokens) { current.withLock { $0.tokens = tokens } }
+    public func replace(agents: HTTPAgentAccess) { current.withLock { $0.agents = agents } }
 
-/// Bearer tokens for everything but `/healthz`, `/readyz` and the dashboard's page itself (which holds no
-/// data; its scripts send the token): required whenever tokens are configured, and the daemon refuses to
-/// listen beyond loopback without them. Reading takes an observe or operate token; actions (POST) an
-/// operate token.
-struct TokenMiddleware: RouterMiddleware {
-    let state: TokenState
-    static let open: Set<String> = ["/healthz", "/readyz", "/"]
+    /// No token of any kind is configured.
+    var isOpen: Bool { current.withLock { $0.tokens.isEmpty && $0.agents.isEmpty } }
 
-    func handle(
-        _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
-    ) async throws -> Response {
-        let tokens = state.tokens
-        if tokens.isEmpty || TokenMiddleware.open.contains(request.uri.path) {
-            return try await next(request, context)
+    /// The caller a request's `Authorization` header names; nil: no token, or none of those in force.
+    func caller(of request: Request) -> HTTPCaller? {
+        let (tokens, agents) = current.withLock { ($0.tokens, $0.agents) }
+        if tokens.isEmpty && agents.isEmpty { return .anyone }
+        let header = request.headers[.authorization] ?? ""
+        guard header.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = String(header.dropFirst("bearer ".count))
+        guard !token.isEmpty else { return nil }
+        // Every comparison runs, whichever matches: the time taken does not tell which kind of token it was.
+        var found: HTTPCaller?
+        for candidate in tokens.operate where Self.same(candidate, token) { found = .operator }
+        for candidate in tokens.observe where Self.same(candidate, token) { found = found ?? .observer }
+        for holder in agents.holders where Self.same(holder.token, token) {
+            found = found ?? (holder.kind == .agent ? .agent(holder) : .integration(holder))
         }
-        let header = request.headers.first { $0.name.canonicalName == "authorization" }?.value ?? ""
-        let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst("bearer ".count)) : ""
-        let mayOperate = !token.isEmpty && tokens.operate.contains { Self.same($0, token) }
-        guard mayOperate || (!token.isEmpty && tokens.observe.contains { Self.same($0, token) }) else {
-            var response = OpsRoutes.json(
-                ErrorDetail(
-                    status: .unauthorized, error: "unauthorized",
-                    message: token.isEmpty
-                        ? "this API needs a bearer token: send 'Authorization: Bearer <token>' (http.tokens)"
-                        : "the bearer token is not one of http.tokens"),
-                status: .unauthorized)
-            response.headers[.wwwAuthenticate] = "Bearer realm=\"switchboard\""
-            return response
-        }
-        if request.method != .get && request.method != .head && !mayOperate {
-            return OpsRoutes.json(
-                ErrorDetail(status: .forbidden, error: "not-permitted", message: "actions need an operate token (http.tokens.operate)"),
-                status: .forbidden)
-        }
-        return try await next(request, context)
+        return found
     }
 
     /// Compares in time that does not depend on where the texts differ (a token is a secret).
@@ -59,5 +46,49 @@ struct TokenMiddleware: RouterMiddleware {
             difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
         }
         return difference == 0
+    }
+}
+
+/// Bearer tokens for everything but `/healthz`, `/readyz` and the pages themselves (`/` and `/agent` hold no
+/// data; their scripts send the token): required whenever tokens are configured, and the daemon refuses to
+/// listen beyond loopback without them. Ops tokens: reading takes observe or operate, actions operate. Agent
+/// and integration tokens reach only the agent API (schemas/API.md). Every refusal is counted and audited.
+struct TokenMiddleware: RouterMiddleware {
+    let state: TokenState
+    let refusals: HTTPRefusals
+    static let open: Set<String> = ["/healthz", "/readyz", "/", "/agent"]
+
+    func handle(
+        _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        if TokenMiddleware.open.contains(path) || request.method == .options { return try await next(request, context) }
+        guard let caller = state.caller(of: request) else {
+            let sent = (request.headers[.authorization] ?? "").isEmpty == false
+            var response = await refusals.refuse(
+                request, caller: nil,
+                OpsError(
+                    .unauthorized, "unauthorized",
+                    sent
+                        ? "the bearer token is not one this daemon knows (http.tokens, http.agents, http.integrations)"
+                        : "this API needs a bearer token: send 'Authorization: Bearer <token>'"))
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"switchboard\""
+            return response
+        }
+        if caller.isAgentSide && caller != .anyone {
+            guard AgentRoutes.isAgentPath(request.method, path) else {
+                return await refusals.refuse(
+                    request, caller: caller,
+                    OpsError(.forbidden, "not-permitted", "agent and integration tokens reach only the agent API (schemas/API.md)"))
+            }
+        } else if !caller.isAgentSide, AgentRoutes.isAgentOnlyPath(request.method, path) {
+            return await refusals.refuse(
+                request, caller: caller,
+                OpsError(.forbidden, "not-permitted", "this is the agent API: use an agent or integration token (http.agents, http.integrations)"))
+        } else if request.method != .get && request.method != .head && !caller.mayOperate && !caller.isAgentSide {
+            return await refusals.refuse(
+                request, caller: caller, OpsError(.forbidden, "not-permitted", "actions need an operate token (http.tokens.operate)"))
+        }
+        return try await next(request, context)
     }
 }

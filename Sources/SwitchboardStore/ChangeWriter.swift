@@ -81,6 +81,8 @@ struct ChangeWriter {
         statement.bind(20, request.patch.offeredAt)
         statement.bind(21, request.patch.acceptedAt)
         statement.bind(22, Int(request.trail.rawValue))
+        if case .principal(let name) = submission.submitter { statement.bind(23, name) } else { statement.bind(23, nil as String?) }
+        statement.bind(24, submission.facts.via)
         try statement.execute(db)
     }
 
@@ -203,8 +205,8 @@ extension ChangeWriter {
     static let insertRequestSQL = """
         INSERT INTO request (ticket, request_id, department, priority, state, attempts, submitter, body,
             worker, reason, failure, updates, submitted_at, updated_at, deadline, sla, answered_at, answer, finished_at,
-            offered_at, accepted_at, trail)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            offered_at, accepted_at, trail, agent, via)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING
         """
 

@@ -14,13 +14,18 @@ extension Ledger {
     /// `worker.*` changes go to the worker log. Changes of a ticket the ledger does not hold are skipped.
     ///
     /// Throws (and writes nothing of the group) on a database error. `audits` go to the audit trail in the
-    /// same transaction.
-    public func apply(_ changes: [Change], audits: [AuditRecord] = []) throws {
-        guard !changes.isEmpty || !audits.isEmpty else { return }
-        try reportingErrors {
+    /// same transaction, and so do the notifications `notifications` asks for (agents' streams, webhooks'
+    /// outbox); returns the last notification id written, if any.
+    @discardableResult
+    public func apply(
+        _ changes: [Change], audits: [AuditRecord] = [], notifications: NotificationPolicy = .none
+    ) throws -> Int64? {
+        guard !changes.isEmpty || !audits.isEmpty else { return nil }
+        return try reportingErrors {
             try writer.write { db in
                 var changeWriter = try ChangeWriter(db)
                 try changeWriter.write(changes)
+                let lastNotification = try Ledger.writeNotifications(changes, policy: notifications, db)
                 if !audits.isEmpty {
                     let insert = try db.cachedStatement(sql: Ledger.insertAuditSQL)
                     for audit in audits {
@@ -30,6 +35,7 @@ extension Ledger {
                         ])
                     }
                 }
+                return lastNotification
             }
         }
     }

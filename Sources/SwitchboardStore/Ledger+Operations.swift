@@ -17,6 +17,18 @@ extension Ledger {
             conditions.append("r.priority = ?")
             arguments += [priority.rawValue]
         }
+        if let submitter = filter.submitter {
+            conditions.append("r.agent = ?")
+            arguments += [submitter]
+        }
+        if let via = filter.via {
+            conditions.append("r.via = ?")
+            arguments += [via]
+        }
+        if let requestID = filter.requestID {
+            conditions.append("r.request_id = ?")
+            arguments += [requestID]
+        }
         if filter.breaching {
             conditions.append("EXISTS (SELECT 1 FROM request_event e WHERE e.ticket = r.ticket AND e.type IN (?, ?))")
             arguments += [EventType.requestSLABreached.rawValue, EventType.requestSLAWarning.rawValue]

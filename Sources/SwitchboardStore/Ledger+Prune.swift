@@ -26,6 +26,17 @@ extension Ledger {
                 try db.execute(sql: """
                     DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE at < ? ORDER BY at LIMIT ?)
                     """, arguments: [cutoff.rawValue, limit])
+                // Agents' events and webhook deliveries (ON DELETE CASCADE) as old as the retention; the floor
+                // lets a stream resumed from before it know it missed some.
+                if let through = try Int64.fetchOne(db, sql: """
+                    SELECT max(id) FROM (SELECT id FROM notification WHERE at < ? ORDER BY id LIMIT ?)
+                    """, arguments: [cutoff.rawValue, limit]) {
+                    try db.execute(sql: "DELETE FROM notification WHERE id <= ?", arguments: [through])
+                    try db.execute(sql: """
+                        INSERT INTO ledger_meta (key, value) VALUES ('notifications_pruned_through', ?)
+                        ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)
+                        """, arguments: [through])
+                }
                 return rows.map { $0[1] }
             }
         }

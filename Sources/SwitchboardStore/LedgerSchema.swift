@@ -104,6 +104,53 @@ enum LedgerSchema {
             // only cost each request an entry written at submission and removed at its answer.
             try db.execute(sql: "DROP INDEX request_open")
         }
+        migrator.registerMigration("v6: agents over HTTP") { db in
+            // `agent`: the named agent that submitted (a principal), NULL for an anonymous connection; rows from
+            // before keep their submitter as owner, as recovery read them until now. `via`: the integration.
+            // `notification`: what agents' event streams and webhooks carry, numbered durably (AUTOINCREMENT:
+            // an id is never reused, even after pruning), written in the transaction of the change it tells.
+            // `webhook_delivery`: the outbox, one row per webhook and notification, updated per attempt.
+            try db.execute(sql: """
+                ALTER TABLE request ADD COLUMN agent TEXT;
+                ALTER TABLE request ADD COLUMN via TEXT;
+                UPDATE request SET agent = submitter;
+                CREATE INDEX request_agent ON request(agent, submitted_at) WHERE agent IS NOT NULL;
+
+                CREATE TABLE notification (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ticket TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    agent TEXT,
+                    via TEXT,
+                    department TEXT NOT NULL,
+                    payload BLOB NOT NULL
+                ) STRICT;
+                CREATE INDEX notification_agent ON notification(agent, id) WHERE agent IS NOT NULL;
+                CREATE INDEX notification_via ON notification(via, id) WHERE via IS NOT NULL;
+                CREATE INDEX notification_ticket ON notification(ticket);
+
+                CREATE TABLE webhook_delivery (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    webhook TEXT NOT NULL,
+                    notification INTEGER NOT NULL REFERENCES notification(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    next_attempt_at INTEGER NOT NULL,
+                    delivered_at INTEGER,
+                    last_status INTEGER,
+                    last_error TEXT
+                ) STRICT;
+                CREATE INDEX webhook_delivery_pending ON webhook_delivery(next_attempt_at) WHERE state = 'pending';
+                CREATE INDEX webhook_delivery_webhook ON webhook_delivery(webhook, id);
+
+                CREATE TABLE ledger_meta (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    value INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
         return migrator
     }
 }

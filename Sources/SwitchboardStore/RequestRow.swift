@@ -26,10 +26,12 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
     var answer: Data?
     var finishedAt: Int64?
     var sla: String?
+    var agent: String?
+    var via: String?
 
     enum CodingKeys: String, CodingKey {
         case ticket, department, priority, state, attempts, submitter, body, worker, reason, failure, updates
-        case deadline, answer, sla
+        case deadline, answer, sla, agent, via
         case requestID = "request_id"
         case submittedAt = "submitted_at"
         case updatedAt = "updated_at"
@@ -49,7 +51,7 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
         [
             CodingKeys.ticket, .requestID, .department, .priority, .state, .attempts, .submitter, .body, .worker,
             .reason, .failure, .updates, .submittedAt, .updatedAt, .deadline, .answeredAt, .answer, .finishedAt,
-            .sla,
+            .sla, .agent, .via,
         ].map { Column($0.stringValue) }
     }
 
@@ -75,6 +77,8 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
         answer = row[16]
         finishedAt = row[17]
         sla = row[18]
+        agent = row[19]
+        via = row[20]
     }
 
     /// The public value; `path` names the ledger in the error for a value this version does not know.
@@ -92,6 +96,6 @@ struct RequestRow: Codable, FetchableRecord, TableRecord {
             updatedAt: Timestamp(milliseconds: updatedAt), deadline: Timestamp(milliseconds: deadline),
             answeredAt: answeredAt.map(Timestamp.init(milliseconds:)), answer: answer.map { [UInt8]($0) },
             finishedAt: finishedAt.map(Timestamp.init(milliseconds:)),
-            sla: sla.flatMap { try? SLASnapshot.decode(json: Array($0.utf8)) })
+            sla: sla.flatMap { try? SLASnapshot.decode(json: Array($0.utf8)) }, agent: agent, via: via)
     }
 }

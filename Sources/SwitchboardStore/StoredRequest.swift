@@ -31,14 +31,20 @@ public struct StoredRequest: Sendable, Equatable {
     public var finishedAt: Timestamp?
     /// The pinned SLA policy and clock states as last recorded (nil for requests recorded without them).
     public var sla: SLASnapshot?
+    /// The named agent that submitted it (a CURVE principal or an HTTP agent); nil for an anonymous connection.
+    public var agent: String?
+    /// The integration (an HTTP integration token) that submitted it on the agent's behalf.
+    public var via: String?
 
     public init(
         ticket: String, requestID: String, department: String, priority: Priority, state: RequestState,
         attempts: Int, submitter: String, body: [UInt8], worker: String? = nil, reason: String? = nil,
         failure: String? = nil, updates: Int = 0, submittedAt: Timestamp, updatedAt: Timestamp,
         deadline: Timestamp, answeredAt: Timestamp? = nil, answer: [UInt8]? = nil, finishedAt: Timestamp? = nil,
-        sla: SLASnapshot? = nil
+        sla: SLASnapshot? = nil, agent: String? = nil, via: String? = nil
     ) {
+        self.agent = agent
+        self.via = via
         self.ticket = ticket
         self.requestID = requestID
         self.department = department

@@ -14,6 +14,7 @@ struct ConfigurationReloader: Service {
     let overrides: @Sendable (inout BrokerConfiguration) throws -> Void
     let broker: Broker
     let opsServer: OpsServer?
+    let webhooks: WebhookDispatcher
     let logLevel: LogLevelSwitch
     let logger: Logger
 
@@ -47,7 +48,8 @@ struct ConfigurationReloader: Service {
         }
         let before = broker.configurationInForce
         let waiting = await broker.reload(settings)
-        opsServer?.update(tokens: settings.httpTokens)
+        opsServer?.update(tokens: settings.httpTokens, agents: settings.httpAgents)
+        webhooks.update(webhooks: settings.webhooks)
         if let level = Logger.Level(rawValue: settings.logLevel) { logLevel.current = level }
 
         let oldNames = Set(before.core.departments.map(\.name)), newNames = Set(settings.core.departments.map(\.name))

@@ -106,15 +106,19 @@ struct Switchboardd: AsyncParsableCommand {
         // while the HTTP surface stays up to report the drain (/readyz says not ready), then HTTP.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let stop = GracefulStop()
+        // Webhooks are delivered from the ledger's outbox whether or not HTTP is served; stopped last.
+        let webhooks = WebhookDispatcher(broker: broker, webhooks: settings.webhooks, logger: logger)
+        services.append(.init(service: webhooks))
         let opsServer = settings.http.map {
             OpsServer(
-                broker: broker, address: $0, tokens: settings.httpTokens, logger: logger,
-                stopDaemon: { await stop.trigger() })
+                broker: broker, address: $0, tokens: settings.httpTokens, agents: settings.httpAgents,
+                webhooks: webhooks, logger: logger, stopDaemon: { await stop.trigger() })
         }
         if let opsServer { services.append(.init(service: opsServer)) }
         services.append(.init(
             service: ConfigurationReloader(
-                path: config, overrides: overrides, broker: broker, opsServer: opsServer, logLevel: levelSwitch,
+                path: config, overrides: overrides, broker: broker, opsServer: opsServer, webhooks: webhooks,
+                logLevel: levelSwitch,
                 logger: logger)))
         services.append(.init(service: broker))
         let group = ServiceGroup(

@@ -15,6 +15,12 @@ public struct RequestFilter: Sendable, Equatable {
     public var priority: Priority?
     /// Only requests that breached a target or passed a warning threshold (about to breach).
     public var breaching = false
+    /// The named agent that submitted them (`submitter=me` is resolved to the caller's name by the API).
+    public var submitter: String?
+    /// The integration that submitted them.
+    public var via: String?
+    /// The request with this client-chosen id.
+    public var requestID: String?
     public var order: Order = .newest
     public var limit = RequestFilter.defaultLimit
     public var offset = 0
@@ -27,11 +33,18 @@ public struct RequestFilter: Sendable, Equatable {
 
     public init() {}
 
-    /// The states the filter means (the open states when none is named).
-    public var effectiveStates: Set<RequestState> { states.isEmpty ? RequestFilter.openStates : states }
+    /// The states the filter means when none is named: the open ones, or every state for an agent's own list
+    /// or a request id (open and recent tickets alike).
+    public var effectiveStates: Set<RequestState> {
+        guard states.isEmpty else { return states }
+        return submitter != nil || via != nil || requestID != nil ? Set(RequestState.allCases) : RequestFilter.openStates
+    }
 
-    /// Whether it asks only for open requests (which the broker holds in memory).
-    public var isOpenOnly: Bool { effectiveStates.isSubset(of: RequestFilter.openStates) }
+    /// Whether it asks only for open requests (which the broker holds in memory); lists by submitter or request
+    /// id are the ledger's.
+    public var isOpenOnly: Bool {
+        submitter == nil && via == nil && requestID == nil && effectiveStates.isSubset(of: RequestFilter.openStates)
+    }
 
     /// Parses `state` (repeatable or comma-separated), `department`, `priority`, `breaching`, `order`,
     /// `limit` and `offset`. Throws a 400 naming the parameter for anything it cannot use.
@@ -47,6 +60,12 @@ public struct RequestFilter: Sendable, Equatable {
                 }
             case "department":
                 department = value
+            case "submitter":
+                guard !value.isEmpty, value.utf8.count <= 128 else { throw Self.invalid(name, value, "me or an agent's name") }
+                submitter = value
+            case "request_id":
+                guard !value.isEmpty, value.utf8.count <= 255 else { throw Self.invalid(name, value, "a request id") }
+                requestID = value
             case "priority":
                 guard let parsed = Priority(rawValue: value) else {
                     throw Self.invalid(name, value, "one of \(Priority.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -75,7 +94,8 @@ public struct RequestFilter: Sendable, Equatable {
             default:
                 throw ProtocolError(
                     .badRequest, "unknown-parameter",
-                    "unknown query parameter '\(name)'; known: state, department, priority, breaching, order, limit, offset")
+                    "unknown query parameter '\(name)'; known: state, department, priority, breaching, submitter, request_id, "
+                        + "order, limit, offset")
             }
         }
     }
@@ -86,6 +106,9 @@ public struct RequestFilter: Sendable, Equatable {
         if !states.isEmpty { items.append(("state", states.map(\.rawValue).sorted().joined(separator: ","))) }
         if let department { items.append(("department", department)) }
         if let priority { items.append(("priority", priority.rawValue)) }
+        if let submitter { items.append(("submitter", submitter)) }
+        if let via { items.append(("via", via)) }
+        if let requestID { items.append(("request_id", requestID)) }
         if breaching { items.append(("breaching", "true")) }
         if order != .newest { items.append(("order", order.rawValue)) }
         if limit != RequestFilter.defaultLimit { items.append(("limit", String(limit))) }
