@@ -26,7 +26,8 @@ run: build
 
 # What the tests need beyond the build: headless Chromium (the dashboard test), the Python checkers'
 # packages (JSON Schema validation, the Prometheus text-format parser), and Majordomo peers we did not write
-# (majortomo, which imports six without declaring it; pyzmq). Installed only when missing.
+# (majortomo, which imports six without declaring it; pyzmq), and websocket-client (drives Chromium over
+# its DevTools protocol for the agent-page test). Installed only when missing.
 test-deps: deps
 	@if ! command -v chromium >/dev/null 2>&1; then \
 		echo "installing chromium (headless, for the dashboard test)"; \
@@ -38,9 +39,9 @@ test-deps: deps
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq systemd; \
 	fi
-	@python3 -c 'import jsonschema, rfc3339_validator, prometheus_client, zmq, majortomo, six' 2>/dev/null || \
+	@python3 -c 'import jsonschema, rfc3339_validator, prometheus_client, zmq, majortomo, six, websocket' 2>/dev/null || \
 		python3 -m pip install -q --disable-pip-version-check jsonschema rfc3339-validator prometheus_client \
-			pyzmq majortomo six
+			pyzmq majortomo six websocket-client
 
 test: test-deps
 	$(SWIFT) build --build-tests

@@ -54,10 +54,10 @@ extension BrokerConfiguration {
                         + "to encrypt and authenticate it, or security.insecure: true to serve it in plain text on purpose")
             }
         }
-        if let http, !http.isLoopback, httpTokens.isEmpty, httpAgents.isEmpty {
+        if let http, !http.isLoopback, httpTokens.isEmpty {
             problems.append(
                 "http.listen \(http) is reachable beyond this machine: configure http.tokens (observe and operate) so "
-                    + "the API and dashboard require a bearer token")
+                    + "the API and dashboard require a bearer token (agents' tokens, http.agents, do not protect the operations surface)")
         }
         return problems
     }

@@ -495,11 +495,14 @@ button:disabled { opacity: .55; cursor: default; }
     var r = rows[ticket], p = r.parts, text = p.replyText.value.trim();
     if (!text) { p.replyText.focus(); return; }
     p.replyButton.disabled = true;
+    var version = r.version;
     api("POST", "requests/" + encodeURIComponent(ticket) + "/reply", { body: text }).then(function (res) {
       showError(null);
+      // The stream may already have told what came after the reply (the answer): its news wins over this
+      // reply's older status.
+      var f = r.version === version ? fromStatus(res.request) : {};
       r.version++;
-      var f = fromStatus(res.request);
-      f.question = null;
+      if (f.state !== undefined) f.question = null;
       f.replies = (r.data.replies || []).concat([{ at: new Date().toISOString(), body: text }]);
       upsert(ticket, f);
     }).catch(function (err) {
@@ -518,8 +521,10 @@ button:disabled { opacity: .55; cursor: default; }
     }
     b.removeAttribute("data-confirm"); b.textContent = "Cancel";
     b.disabled = true;
+    var version = r.version;
     api("POST", "requests/" + encodeURIComponent(ticket) + "/cancel").then(function (res) {
-      showError(null); r.version++; upsert(ticket, fromStatus(res.request));
+      showError(null);
+      if (r.version === version) { r.version++; upsert(ticket, fromStatus(res.request)); }
     }).catch(function (err) {
       showError(err);
       if (err.code === "already-final") detail(ticket);

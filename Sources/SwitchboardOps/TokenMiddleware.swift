@@ -38,6 +38,16 @@ public final class TokenState: Sendable {
         return found
     }
 
+    /// Without ops tokens the operations surface stays open to callers that send no token (on loopback only:
+    /// the daemon refuses to listen beyond it without ops tokens), even when agents have tokens: configuring
+    /// agents must not lock Prometheus and the dashboard out. The agent-only paths still need an agent's token.
+    func anonymousOpsCaller(of request: Request) -> HTTPCaller? {
+        guard request.headers[.authorization] == nil, tokens.isEmpty,
+            !AgentRoutes.isAgentOnlyPath(request.method, request.uri.path)
+        else { return nil }
+        return .anyone
+    }
+
     /// Compares in time that does not depend on where the texts differ (a token is a secret).
     static func same(_ expected: String, _ given: String) -> Bool {
         let a = Array(expected.utf8), b = Array(given.utf8)
@@ -63,7 +73,7 @@ struct TokenMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let path = request.uri.path
         if TokenMiddleware.open.contains(path) || request.method == .options { return try await next(request, context) }
-        guard let caller = state.caller(of: request) else {
+        guard let caller = state.caller(of: request) ?? state.anonymousOpsCaller(of: request) else {
             let sent = (request.headers[.authorization] ?? "").isEmpty == false
             var response = await refusals.refuse(
                 request, caller: nil,

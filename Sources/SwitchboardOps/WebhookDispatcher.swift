@@ -96,7 +96,12 @@ public final class WebhookDispatcher: Service, Sendable {
             let next = pending.values.filter { hooks[$0.webhook] != nil }.map(\.nextAttemptAt).min()
             let wait = next.map { max(Duration.milliseconds(10), $0 - Timestamp.now()) } ?? .seconds(60)
             await hub.wait(after: latest, timeout: min(wait, .seconds(60)))
-            if hub.isFinished && pending.isEmpty { return }
+            if hub.isFinished {
+                // The broker stopped (its ledger with it): what is pending waits in the outbox for the next start.
+                // Returning now would look to the service group like a crash, so wait for our own turn to stop.
+                try await gracefulShutdown()
+                return
+            }
         }
     }
 

@@ -10,7 +10,21 @@ enum HTTPProbe {
         let status: Int
         let body: Data
         let contentType: String?
+        var headers: [String: String] = [:]
         var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// A response header, by its name in any case.
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+
+        /// The body as a JSON object (throws with the body when it is not one).
+        func object() throws -> [String: Any] {
+            guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+                throw TestFailure("not a JSON object (status \(status)): \(text.prefix(500))")
+            }
+            return object
+        }
     }
 
     static func get(_ url: String) async throws -> Reply {
@@ -20,6 +34,17 @@ enum HTTPProbe {
     static func post(_ url: String) async throws -> Reply {
         var request = URLRequest(url: try parse(url))
         request.httpMethod = "POST"
+        return try await send(request)
+    }
+
+    /// Any method, with headers (a bearer token: `["Authorization": "Bearer ..."]`) and a body.
+    static func call(
+        _ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil
+    ) async throws -> Reply {
+        var request = URLRequest(url: try parse(url))
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
         return try await send(request)
     }
 
@@ -33,7 +58,10 @@ enum HTTPProbe {
         request.timeoutInterval = 10
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw TestFailure("not an HTTP response from \(request)") }
-        return Reply(status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"))
+        var headers: [String: String] = [:]
+        for case (let name as String, let value as String) in http.allHeaderFields { headers[name] = value }
+        return Reply(
+            status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type"), headers: headers)
     }
 }
 

@@ -48,13 +48,19 @@ def main() -> int:
     socket = register()
     registered = False
     last_sent = last_heard = time.monotonic()
+
+    def send(message):
+        # Only what we send resets the heartbeat clock: the broker's own heartbeats must not silence ours.
+        nonlocal last_sent
+        swb.send(socket, message)
+        last_sent = time.monotonic()
     while not stopping:
         if time.monotonic() - last_heard > heartbeat * 3:
             # The broker went silent (it restarted, or lost us): register again on a new connection.
             socket.close(linger=0)
             socket = register()
-            last_heard = time.monotonic()
-        if socket.poll(int(heartbeat * 1000)):
+            last_heard = last_sent = time.monotonic()
+        if socket.poll(max(10, int(heartbeat * 500))):
             message = swb.receive(socket)
             last_heard = time.monotonic()
             if not registered:
@@ -63,23 +69,22 @@ def main() -> int:
             if message.command == "DISCONNECT":
                 socket.close(linger=0)
                 socket = register()
+                last_sent = time.monotonic()
             elif message.command == "DISPATCH":
                 ticket = message["ticket"]
-                swb.send(socket, swb.worker_message("ACCEPT", ticket=ticket))
+                send(swb.worker_message("ACCEPT", ticket=ticket))
                 if options.update:
-                    swb.send(socket, swb.worker_message("UPDATE", ticket=ticket, update=options.update.encode()))
-                swb.send(socket, swb.worker_message("NEEDS_INFO", ticket=ticket, question=options.question.encode()))
+                    send(swb.worker_message("UPDATE", ticket=ticket, update=options.update.encode()))
+                send(swb.worker_message("NEEDS_INFO", ticket=ticket, question=options.question.encode()))
                 print(f"asked {ticket}", flush=True)
             elif message.command == "INFO":
                 ticket = message["ticket"]
                 info = message["info"].decode("utf-8", errors="replace")
                 answer = f"{options.answer} ({info})"
-                swb.send(socket, swb.worker_message("ANSWER", ticket=ticket, answer=answer.encode()))
+                send(swb.worker_message("ANSWER", ticket=ticket, answer=answer.encode()))
                 print(f"answered {ticket}", flush=True)
-            last_sent = time.monotonic()
         if time.monotonic() - last_sent >= heartbeat:
-            swb.send(socket, swb.worker_message("HEARTBEAT"))
-            last_sent = time.monotonic()
+            send(swb.worker_message("HEARTBEAT"))
     swb.send(socket, swb.worker_message("DISCONNECT"))
     socket.close(linger=500)
     context.term()

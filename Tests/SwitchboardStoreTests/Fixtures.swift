@@ -21,21 +21,23 @@ func ticket(_ offset: Int64) -> String {
 enum Changes {
     static func facts(
         _ ticket: String, requestID: String = "", at offset: Int64, state: RequestState, attempt: Int,
-        department: String = "claims", priority: Priority = .normal, worker: String? = nil, sla: SLAState? = nil
+        department: String = "claims", priority: Priority = .normal, worker: String? = nil, sla: SLAState? = nil,
+        owner: String? = nil, via: String? = nil
     ) -> Change.RequestFacts {
         Change.RequestFacts(
             ticket: Ticket(ticket)!, requestID: requestID, department: department, priority: priority, state: state,
-            attempt: attempt, worker: worker, at: at(offset), sla: sla)
+            attempt: attempt, worker: worker, at: at(offset), sla: sla, owner: owner, via: via)
     }
 
     static func submitted(
         _ ticket: String, requestID: String, at offset: Int64, department: String = "claims",
-        priority: Priority = .normal, body: String = "question", submitter: String = "a1b2", sla: SLAState? = nil
+        priority: Priority = .normal, body: String = "question", submitter: String = "a1b2", sla: SLAState? = nil,
+        owner: String? = nil, via: String? = nil
     ) -> Change {
         .submitted(Change.Submission(
             facts: facts(
                 ticket, requestID: requestID, at: offset, state: .queued, attempt: 0, department: department,
-                priority: priority, sla: sla),
+                priority: priority, sla: sla, owner: owner, via: via),
             body: bytes(body), submitter: .principal(submitter), deadline: at(offset + 3_600_000)))
     }
 
@@ -43,11 +45,12 @@ enum Changes {
         _ type: EventType, _ ticket: String, at offset: Int64, state: RequestState, attempt: Int,
         department: String = "claims", priority: Priority = .normal, worker: String? = nil, reason: String? = nil,
         failure: String? = nil, fromDepartment: String? = nil, body: String? = nil, sla: SLAState? = nil,
-        target: SLATarget = .answer, fromEarlierHolder: Bool = false, deadline: Timestamp? = nil
+        target: SLATarget = .answer, fromEarlierHolder: Bool = false, deadline: Timestamp? = nil,
+        owner: String? = nil, via: String? = nil
     ) -> Change {
         let facts = facts(
             ticket, at: offset, state: state, attempt: attempt, department: department, priority: priority,
-            worker: worker, sla: sla)
+            worker: worker, sla: sla, owner: owner, via: via)
         let response = Change.Response(first: false, submittedAt: facts.at)
         let body = body.map(bytes) ?? []
         switch type {
@@ -88,12 +91,16 @@ enum Changes {
     }
 
     /// A request submitted at `offset` and answered `after` milliseconds later.
-    static func answered(_ ticket: String, requestID: String, at offset: Int64, after: Int64 = 10) -> [Change] {
+    static func answered(
+        _ ticket: String, requestID: String, at offset: Int64, after: Int64 = 10, department: String = "claims",
+        owner: String? = nil, via: String? = nil
+    ) -> [Change] {
         [
-            submitted(ticket, requestID: requestID, at: offset),
-            request(.requestOffered, ticket, at: offset + 1, state: .offered, attempt: 1, worker: "w1"),
-            request(.requestAnswered, ticket, at: offset + after, state: .answered, attempt: 1, worker: "w1",
-                body: "answer to \(requestID)"),
+            submitted(ticket, requestID: requestID, at: offset, department: department, owner: owner, via: via),
+            request(.requestOffered, ticket, at: offset + 1, state: .offered, attempt: 1, department: department, worker: "w1",
+                owner: owner, via: via),
+            request(.requestAnswered, ticket, at: offset + after, state: .answered, attempt: 1, department: department,
+                worker: "w1", body: "answer to \(requestID)", owner: owner, via: via),
         ]
     }
 }
