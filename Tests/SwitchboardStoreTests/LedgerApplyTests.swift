@@ -15,7 +15,8 @@ struct LedgerApplyTests {
                     db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
             }
             for name in ["request", "request_event", "worker_event", "request_finished", "request_state",
-                         "request_event_ticket", "request_event_type", "grdb_migrations"] {
+                         "request_event_ticket", "request_event_type", "grdb_migrations", "request_agent", "notification",
+                         "webhook_delivery", "ledger_meta"] {
                 #expect(names.contains(name), "missing \(name) in \(names)")
             }
             // v5 dropped the index of open requests: request_state finds them.
@@ -23,6 +24,7 @@ struct LedgerApplyTests {
             let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
             #expect(applied == [
                 "v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail", "v5: compact history",
+                "v6: agents over HTTP",
             ])
         }
     }
@@ -76,7 +78,7 @@ struct LedgerApplyTests {
                 ticket: t1, requestID: "r-1", department: "eligibility", priority: .high, state: .answered,
                 attempts: 2, submitter: "a1b2", body: bytes("member 123: claim status?"), worker: "w3", reason: nil,
                 failure: nil, updates: 1, submittedAt: at(0), updatedAt: at(80), deadline: at(3_600_000),
-                answeredAt: at(80), answer: bytes("claim paid on May 2"), finishedAt: at(80)))
+                answeredAt: at(80), answer: bytes("claim paid on May 2"), finishedAt: at(80), agent: "a1b2"))
 
             let cancelled = try #require(try ledger.request(ticket: t2))
             #expect(cancelled.state == .cancelled)

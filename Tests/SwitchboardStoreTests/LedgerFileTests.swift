@@ -44,6 +44,7 @@ struct LedgerFileTests {
             let applied = try second.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
             #expect(applied == [
                 "v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail", "v5: compact history",
+                "v6: agents over HTTP",
             ])
         }
     }
