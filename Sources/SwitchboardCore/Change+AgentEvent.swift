@@ -12,6 +12,7 @@ extension Change {
         case .answered(let answered): event.body = String(decoding: answered.body, as: UTF8.self)
         case .updated(_, _, let body): event.body = String(decoding: body, as: UTF8.self)
         case .waitingOnAgent(_, _, let question): event.body = String(decoding: question, as: UTF8.self)
+        case .infoReceived(_, let info): event.body = String(decoding: info, as: UTF8.self)
         case .transferred(_, let from, _): event.fromDepartment = from
         case .escalated(_, let from, _): event.fromDepartment = from
         case .deadLettered(_, _, let failure): event.failure = failure.rawValue

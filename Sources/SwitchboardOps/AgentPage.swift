@@ -109,6 +109,7 @@ button:disabled { opacity: .55; cursor: default; }
 .updates { margin: 5px 0 0; padding-left: 18px; color: var(--muted); font-size: 13px; }
 .updates li { white-space: pre-wrap; overflow-wrap: anywhere; }
 .updates li.mine { color: var(--text); }
+.updates li.theirs { font-style: italic; }
 .ask-box { margin-top: 7px; padding: 8px 10px; border-radius: 8px; background: var(--warn-soft); border: 1px solid var(--warn-line); }
 .question { margin: 0 0 6px; font-weight: 600; white-space: pre-wrap; overflow-wrap: anywhere; }
 .question::before { content: "Question: "; color: var(--warn); }
@@ -362,7 +363,10 @@ button:disabled { opacity: .55; cursor: default; }
 
     p.updates.textContent = "";
     // The department's updates and this agent's replies, oldest first.
+    // The open question is in its reply box; the ones answered already stay in the thread.
+    var pastQuestions = (d.questions || []).slice(0, state === "waiting_on_agent" ? -1 : undefined);
     var thread = (d.updates || []).map(function (u) { return { at: u.at, text: str(u.body), cls: null }; })
+      .concat(pastQuestions.map(function (u) { return { at: u.at, text: "Asked: " + str(u.body), cls: "theirs" }; }))
       .concat((d.replies || []).map(function (u) { return { at: u.at, text: "You replied: " + u.body, cls: "mine" }; }))
       .sort(function (a, b) { return (Date.parse(str(a.at)) || 0) - (Date.parse(str(b.at)) || 0); });
     thread.forEach(function (u) { p.updates.appendChild(h("li", u.cls, (u.at ? clock(u.at) + " · " : "") + u.text)); });
@@ -432,6 +436,8 @@ button:disabled { opacity: .55; cursor: default; }
       var f = fromStatus(d.request);
       f.answer = d.answer === undefined ? null : d.answer;
       f.updates = Array.isArray(d.updates) ? d.updates : [];
+      f.questions = Array.isArray(d.questions) ? d.questions : [];
+      f.replies = Array.isArray(d.replies) ? d.replies : [];
       f.question = d.question || null;
       upsert(ticket, f);
     }).catch(function (err) { if (err.status !== 404) showError(err); });
@@ -503,7 +509,11 @@ button:disabled { opacity: .55; cursor: default; }
       var f = r.version === version ? fromStatus(res.request) : {};
       r.version++;
       if (f.state !== undefined) f.question = null;
-      f.replies = (r.data.replies || []).concat([{ at: new Date().toISOString(), body: text }]);
+      var said = r.data.replies || [], latest = said[said.length - 1];
+      // Unless the stream brought this reply back already.
+      if (f.state !== undefined || !(latest && latest.body === text)) {
+        f.replies = said.concat([{ at: new Date().toISOString(), body: text, local: true }]);
+      }
       upsert(ticket, f);
     }).catch(function (err) {
       showError(err);
@@ -549,8 +559,17 @@ button:disabled { opacity: .55; cursor: default; }
     if (!known) f.submitted_at = e.at;
     var body = e.body === undefined || e.body === null ? undefined : str(e.body);
     switch (type || e.type) {
-      case "request.waiting_on_agent": f.question = { at: e.at, body: body === undefined ? "" : body }; break;
-      case "request.info_received": f.question = null; break;
+      case "request.waiting_on_agent":
+        f.question = { at: e.at, body: body === undefined ? "" : body };
+        f.questions = (d.questions || []).concat([f.question]);
+        break;
+      case "request.info_received":
+        f.question = null;
+        // This page's own reply is in the thread already (from its POST); one from another tab is not.
+        var replies = d.replies || [], last = replies[replies.length - 1];
+        if (body !== undefined && !(last && last.local && last.body === body)) f.replies = replies.concat([{ at: e.at, body: body }]);
+        else if (last && last.local) last.local = false;
+        break;
       case "request.answered": f.answer = body === undefined ? null : body; break;
       case "request.updated": if (body !== undefined) f.updates = (d.updates || []).concat([{ at: e.at, body: body }]); break;
       case "request.transferred": f.note = "Transferred" + (e.from_department ? " from " + e.from_department : "") + (e.department ? " to " + e.department : "") + "."; break;

@@ -54,9 +54,12 @@ extension Operations {
         }
         var status = stored.status
         status.clocks = stored.sla?.clockStatus(at: stored.finishedAt ?? Timestamp.now())?.clocks
-        let updates = messages.filter { $0.type == .requestUpdated }.map {
-            AgentRequestView.Message(at: $0.at.iso8601, body: String(decoding: $0.body, as: UTF8.self))
+        func said(_ type: EventType) -> [AgentRequestView.Message] {
+            messages.filter { $0.type == type }.map {
+                AgentRequestView.Message(at: $0.at.iso8601, body: String(decoding: $0.body, as: UTF8.self))
+            }
         }
+        let updates = said(.requestUpdated)
         let question = stored.state == .waitingOnAgent
             ? messages.last(where: { $0.type == .requestWaitingOnAgent }).map {
                 AgentRequestView.Message(at: $0.at.iso8601, body: String(decoding: $0.body, as: UTF8.self))
@@ -64,7 +67,8 @@ extension Operations {
         return AgentRequestView(
             request: status, agent: stored.agent, via: stored.via,
             answer: stored.answer.map { String(decoding: $0, as: UTF8.self) }, answeredAt: stored.answeredAt?.iso8601,
-            updates: updates, question: question, history: history.map(\.entry))
+            updates: updates, questions: said(.requestWaitingOnAgent), replies: said(.requestInfoReceived), question: question,
+            history: history.map(\.entry))
     }
 
     func reply(ticket: String, body: [UInt8], as agent: Broker.HTTPAgent, caller: HTTPCaller) async throws -> AgentActionResult {

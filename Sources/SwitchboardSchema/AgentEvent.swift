@@ -15,7 +15,8 @@ public struct AgentEvent: Codable, Sendable, Equatable {
     /// The agent the ticket belongs to, and the integration that submitted it for them.
     public var agent: String?
     public var via: String?
-    /// The answer (answered), the update (updated) or the question (waiting_on_agent), as text.
+    /// The answer (answered), the update (updated), the question (waiting_on_agent) or the agent's reply
+    /// (info_received), as text.
     public var body: String?
     public var reason: String?
     public var failure: String?

@@ -273,6 +273,23 @@ struct AgentAPITests {
         }
     }
 
+    @Test("agents' tokens alone leave the loopback operations surface open, and the agent API closed to callers without one")
+    func agentTokensAloneKeepOpsOpen() async throws {
+        let configuration = "departments:\n  claims: {}\n  billing: {}\nhttp:\n  agents:\n    alice: {token: \"\(Self.alice)\"}\n"
+        try await Daemon.with(extraConfiguration: configuration) { daemon in
+            #expect(try await HTTPProbe.get("\(daemon.httpBase)/api/v1/stats").status == 200, "Prometheus and the dashboard keep working")
+            #expect(try await HTTPProbe.get("\(daemon.httpBase)/metrics").status == 200)
+            let anonymous = try await HTTPProbe.call(
+                "POST", "\(daemon.httpBase)/api/v1/requests", headers: ["Content-Type": "application/json"],
+                body: try Self.json(["department": "claims", "body": "x"]))
+            #expect(anonymous.status == 401, "\(anonymous.text)")
+            #expect(try await Self.get(daemon, "/api/v1/stream", token: "wrong-token-0123456789").status == 401)
+            let alice = try await Self.submit(daemon, token: Self.alice, ["department": "claims", "body": "Is claim 1 paid?"])
+            #expect(alice.status == 202, "\(alice.text)")
+            #expect(try await Self.get(daemon, "/api/v1/stats", token: Self.alice).status == 403)
+        }
+    }
+
     // MARK: The question-and-answer loop over the stream
 
     @Test("a department's question is answered over HTTP; the stream carries every change and resumes after a kill -9")
@@ -310,6 +327,7 @@ struct AgentAPITests {
             #expect(events.allSatisfy { $0.event["ticket"] as? String == ticket })
             #expect(events.last?.event["body"] as? String == "Paid on 3 Dec (M-7)")
             #expect(events.contains { $0.event["type"] as? String == "request.waiting_on_agent" && $0.event["body"] as? String == "Which member id?" })
+            #expect(events.contains { $0.event["type"] as? String == "request.info_received" && $0.event["body"] as? String == "M-7" })
             for (index, event) in events.enumerated() {
                 try await PythonTools.validate(
                     try JSONSerialization.data(withJSONObject: event.event), against: "stream-event.schema.json",
@@ -331,6 +349,10 @@ struct AgentAPITests {
             try await OutputWatch.wait(for: "retry: ", in: bobs.stdoutURL)
             let view = try await Self.get(daemon, "/api/v1/requests/\(ticket)", token: Self.alice)
             #expect(try view.object()["answer"] as? String == "Paid on 3 Dec (M-7)")
+            #expect((try view.object()["questions"] as? [[String: Any]])?.compactMap { $0["body"] as? String } == ["Which member id?"])
+            #expect((try view.object()["replies"] as? [[String: Any]])?.compactMap { $0["body"] as? String } == ["M-7"])
+            #expect(try view.object()["question"] == nil, "no open question once answered")
+            try await Self.validate(view, "agent-request.schema.json", daemon, "an answered ticket")
             try await Self.hangUp(bobs)
             #expect(try Self.streamEvents(bobs.stdout).isEmpty, "\(bobs.stdout)")
         }

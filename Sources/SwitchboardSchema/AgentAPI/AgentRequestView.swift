@@ -19,13 +19,16 @@ public struct AgentRequestView: Codable, Sendable, Equatable {
     public var answer: String?
     public var answeredAt: String?
     public var updates: [Message]
+    /// Every question the department asked, and the agent's replies, oldest first: the conversation so far.
+    public var questions: [Message]
+    public var replies: [Message]
     /// The question the request waits on (only while its state is waiting_on_agent).
     public var question: Message?
     public var history: [RequestHistory.Entry]
 
     public init(
         request: RequestStatus, agent: String?, via: String?, answer: String?, answeredAt: String?, updates: [Message],
-        question: Message?, history: [RequestHistory.Entry]
+        questions: [Message] = [], replies: [Message] = [], question: Message?, history: [RequestHistory.Entry]
     ) {
         self.request = request
         self.agent = agent
@@ -33,6 +36,8 @@ public struct AgentRequestView: Codable, Sendable, Equatable {
         self.answer = answer
         self.answeredAt = answeredAt
         self.updates = updates
+        self.questions = questions
+        self.replies = replies
         self.question = question
         self.history = history
     }
