@@ -15,12 +15,7 @@ extension ConfigurationReader {
             collecting { () throws(ConfigurationError) in
                 for entry in try entries(of: section.value, path: section.path) {
                     collecting { () throws(ConfigurationError) in
-                        let fields = try fields(of: entry.value, path: entry.path, section: "http.\(key).<name>")
-                        guard Self.isValidName(entry.key) else {
-                            throw failure(
-                                .invalidValue, at: entry.keyNode, entry.path,
-                                "a name is 1 to 64 letters, digits, '.', '-', '_' or '@'")
-                        }
+                        let fields = try namedFields(entry, section: "http.\(key).<name>")
                         guard let tokenEntry = fields["token"] else {
                             throw failure(
                                 .invalidValue, at: entry.keyNode, entry.path,
@@ -65,15 +60,20 @@ extension ConfigurationReader {
         config.httpAgents = access
     }
 
+    /// The fields of a named entry (an agent, an integration, a webhook), once its name is checked.
+    private func namedFields(_ entry: Entry, section: String) throws(ConfigurationError) -> [String: Entry] {
+        let fields = try fields(of: entry.value, path: entry.path, section: section)
+        guard Self.isValidName(entry.key) else {
+            throw failure(.invalidValue, at: entry.keyNode, entry.path, "a name is 1 to 64 letters, digits, '.', '-', '_' or '@'")
+        }
+        return fields
+    }
+
     func readWebhooks(_ section: Entry, departments known: Set<String>, into config: inout BrokerConfiguration) {
         collecting { () throws(ConfigurationError) in
             for entry in try entries(of: section.value, path: section.path) {
                 collecting { () throws(ConfigurationError) in
-                    let fields = try fields(of: entry.value, path: entry.path, section: "webhooks.<name>")
-                    guard Self.isValidName(entry.key) else {
-                        throw failure(
-                            .invalidValue, at: entry.keyNode, entry.path, "a name is 1 to 64 letters, digits, '.', '-', '_' or '@'")
-                    }
+                    let fields = try namedFields(entry, section: "webhooks.<name>")
                     guard let urlEntry = fields["url"], let secretEntry = fields["secret"] else {
                         throw failure(
                             .invalidValue, at: entry.keyNode, entry.path,

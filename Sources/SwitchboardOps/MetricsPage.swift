@@ -160,21 +160,20 @@ extension MetricsPage {
             out.sample("switchboard_http_refusals_total", ["status": String(key.status), "reason": key.reason], Double(count))
         }
         guard let webhooks = counts.webhooks else { return }
-        out.family("switchboard_webhook_deliveries_total", .counter, "Webhook deliveries that reached their receiver (a 2xx), by webhook.")
-        for name in counts.webhookNames {
-            out.sample("switchboard_webhook_deliveries_total", ["webhook": name], Double(webhooks.delivered[name] ?? 0))
-        }
-        out.family("switchboard_webhook_failed_attempts_total", .counter, "Webhook delivery attempts that failed (an error, a timeout or a non-2xx answer), by webhook.")
-        for name in counts.webhookNames {
-            out.sample("switchboard_webhook_failed_attempts_total", ["webhook": name], Double(webhooks.failedAttempts[name] ?? 0))
-        }
-        out.family("switchboard_webhook_failures_total", .counter, "Webhook deliveries given up after max_attempts, by webhook.")
-        for name in counts.webhookNames {
-            out.sample("switchboard_webhook_failures_total", ["webhook": name], Double(webhooks.failed[name] ?? 0))
-        }
-        out.family("switchboard_webhook_pending", .gauge, "Webhook deliveries waiting for their next attempt, by webhook.")
-        for name in counts.webhookNames {
-            out.sample("switchboard_webhook_pending", ["webhook": name], Double(webhooks.pending[name] ?? 0))
+        let families: [(name: String, kind: PrometheusText.Kind, help: String, value: (String) -> Double)] = [
+            ("switchboard_webhook_deliveries_total", .counter, "Webhook deliveries that reached their receiver (a 2xx), by webhook.",
+             { Double(webhooks.delivered[$0] ?? 0) }),
+            ("switchboard_webhook_failed_attempts_total", .counter,
+             "Webhook delivery attempts that failed (an error, a timeout or a non-2xx answer), by webhook.",
+             { Double(webhooks.failedAttempts[$0] ?? 0) }),
+            ("switchboard_webhook_failures_total", .counter, "Webhook deliveries given up after max_attempts, by webhook.",
+             { Double(webhooks.failed[$0] ?? 0) }),
+            ("switchboard_webhook_pending", .gauge, "Webhook deliveries waiting for their next attempt, by webhook.",
+             { Double(webhooks.pending[$0] ?? 0) }),
+        ]
+        for family in families {
+            out.family(family.name, family.kind, family.help)
+            for name in counts.webhookNames { out.sample(family.name, ["webhook": name], family.value(name)) }
         }
     }
 }
