@@ -239,6 +239,25 @@ struct AgentAPITests {
             let mine = try await Self.get(daemon, "/api/v1/requests?submitter=me", token: Self.alice)
             #expect(try mine.object()["total"] as? Int == 1, "\(mine.text)")
 
+            // A stream resumed from before what the ledger still keeps: pruning after `retention` records how far
+            // it went; the test records it as a prune of event 1 would, in the daemon's ledger, while it runs.
+            let prune = try ChildProcess(
+                name: "simulated-prune", executable: "/usr/bin/env",
+                arguments: [
+                    "python3", "-c",
+                    "import sqlite3, sys; db = sqlite3.connect(sys.argv[1], timeout=10); "
+                        + "db.execute(\"INSERT INTO ledger_meta (key, value) VALUES ('notifications_pruned_through', 1)\"); db.commit()",
+                    daemon.dataDirectory.appendingPathComponent("switchboard.sqlite").path,
+                ],
+                directory: daemon.directory)
+            #expect(try await prune.exitCode() == 0, "\(prune.stderr)")
+            let stale = try await Self.get(daemon, "/api/v1/stream", token: Self.alice, headers: ["Last-Event-ID": "0"])
+            #expect(stale.status == 409, "\(stale.text)")
+            #expect(try stale.object()["error"] as? String == "stale-event-id")
+            try await Self.validate(stale, "error", daemon, "a stale Last-Event-ID")
+            let fromFloor = try await Self.get(daemon, "/api/v1/requests?submitter=me", token: Self.alice)
+            #expect(fromFloor.status == 200, "the ticket itself is still there to re-read")
+
             // Counted by status and reason, and audited (401 and 403) with who and what, never the body.
             let metrics = try await PythonTools.parseMetrics(
                 try await Self.get(daemon, "/metrics", token: Self.observer).body, directory: daemon.directory)
