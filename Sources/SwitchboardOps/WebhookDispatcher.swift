@@ -50,7 +50,11 @@ public final class WebhookDispatcher: Service, Sendable {
     var configured: [WebhookConfiguration] { webhooks.withLock { Array($0.values) }.sorted { $0.name < $1.name } }
 
     public func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        // The outbox retries with its own backoff: a receiver that refuses connections fails this attempt at once,
+        // instead of AsyncHTTPClient retrying to connect until the attempt's whole timeout is spent.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         do {
             try await cancelWhenGracefulShutdown { try await self.deliver(with: client) }
         } catch is CancellationError {
@@ -151,6 +155,10 @@ public final class WebhookDispatcher: Service, Sendable {
             // Read (a little of) the body so the connection can be reused; its content is not kept.
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if !(200..<300).contains(status!) { error = "the receiver answered \(status!)" }
+        } catch is CancellationError {
+            error = "no answer within \(webhook.timeout)"
+        } catch let failure as HTTPClientError where failure == .deadlineExceeded {
+            error = "no answer within \(webhook.timeout)"
         } catch let failure {
             error = String("\(failure)".prefix(Self.maxErrorLength))
         }

@@ -390,16 +390,11 @@ struct AgentAPITests {
 
             // Nobody listens yet: the delivery waits in the outbox, its failed attempts logged.
             let deliveries = "/api/v1/webhooks/crm-hook/deliveries"
-            let deadline = ContinuousClock.now + .seconds(20)
-            var failing: [String: Any] = [:]
-            while ContinuousClock.now < deadline {
-                let list = try await Self.get(daemon, deliveries, token: Self.observer)
-                if let first = (try list.object()["deliveries"] as? [[String: Any]])?.first, (first["attempts"] as? Int ?? 0) >= 1 {
-                    failing = first
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            // The second failed attempt is logged only after the first was recorded in the ledger.
+            try await OutputWatch.wait(for: "webhook delivery failed", count: 2, in: daemon.process.stderrURL)
+            let failingList = try await Self.get(daemon, deliveries, token: Self.observer)
+            let failing = try #require((try failingList.object()["deliveries"] as? [[String: Any]])?.first, "\(failingList.text)")
+            #expect((failing["attempts"] as? Int ?? 0) >= 1, "\(failing)")
             #expect(failing["state"] as? String == "pending", "\(failing)")
             #expect(failing["ticket"] as? String == ticket)
 
