@@ -15,11 +15,12 @@ struct AgentAPITests {
     static let observer = "observe-token-0123456789"
     static let crmOrigin = "https://crm.example.com"
 
-    static func configuration(webhookPort: Int? = nil) -> String {
+    static func configuration(webhookPort: Int? = nil, pagerPort: Int? = nil) -> String {
         var text = """
             departments:
               claims: {}
-              pharmacy: {}
+              pharmacy:
+                answer_targets: \(pagerPort == nil ? "4h" : "1s")
               billing: {}
             limits:
               max_body_bytes: 2048
@@ -42,6 +43,16 @@ struct AgentAPITests {
                     url: http://127.0.0.1:\(webhookPort)/hook
                     secret: "\(webhookSecret)"
                     departments: [claims]
+                """
+        }
+        if let pagerPort {
+            text += """
+
+                  pager:
+                    url: http://127.0.0.1:\(pagerPort)/page
+                    secret: "\(webhookSecret)"
+                    events: [request.sla_breached, request.dead_lettered]
+                    departments: [pharmacy]
                 """
         }
         return text
@@ -381,17 +392,21 @@ struct AgentAPITests {
 
     @Test("webhooks are signed, retried with backoff from the ledger's outbox across a kill -9, and logged in the API")
     func webhooksSurviveFailuresAndCrashes() async throws {
-        let port = try TestEnvironment.freePort()
-        try await Daemon.with(extraConfiguration: Self.configuration(webhookPort: port)) { daemon in
+        let port = try TestEnvironment.freePort(), pagerPort = try TestEnvironment.freePort()
+        try await Daemon.with(extraConfiguration: Self.configuration(webhookPort: port, pagerPort: pagerPort)) { daemon in
             _ = try await daemon.serve(name: "claims-bot", departments: ["claims"], command: ["sh", "-c", "echo Paid on 3 Dec"])
             let submitted = try await Self.submit(daemon, token: Self.alice, ["department": "claims", "body": "Is claim 123 paid?"])
             let ticket = try #require(try submitted.object()["ticket"] as? String, "\(submitted.text)")
             _ = try await daemon.events.next { $0.type == .requestAnswered && $0.ticket == ticket }
+            // Nobody serves pharmacy, whose answer target is 1 s: its breach goes to the pager webhook.
+            let late = try await Self.submit(daemon, token: Self.bob, ["department": "pharmacy", "body": "Prior auth for M-77?"])
+            let lateTicket = try #require(try late.object()["ticket"] as? String, "\(late.text)")
+            _ = try await daemon.events.next { $0.type == .requestSLABreached && $0.ticket == lateTicket }
 
             // Nobody listens yet: the delivery waits in the outbox, its failed attempts logged.
             let deliveries = "/api/v1/webhooks/crm-hook/deliveries"
-            // The second failed attempt is logged only after the first was recorded in the ledger.
-            try await OutputWatch.wait(for: "webhook delivery failed", count: 2, in: daemon.process.stderrURL)
+            // Its second failed attempt is logged only after the first was recorded in the ledger.
+            try await OutputWatch.wait(for: "attempt=2 delivery=1 ", in: daemon.process.stderrURL)
             let failingList = try await Self.get(daemon, deliveries, token: Self.observer)
             let failing = try #require((try failingList.object()["deliveries"] as? [[String: Any]])?.first, "\(failingList.text)")
             #expect((failing["attempts"] as? Int ?? 0) >= 1, "\(failing)")
@@ -399,16 +414,29 @@ struct AgentAPITests {
             #expect(failing["ticket"] as? String == ticket)
 
             try await daemon.crashAndRestart()
-            let log = daemon.directory.appendingPathComponent("webhooks.jsonl")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            _ = daemon.adopt(try ChildProcess(
-                name: "webhook-receiver", executable: "/usr/bin/env",
-                arguments: [
-                    "python3", PythonTools.supportDirectory.appendingPathComponent("webhook_receiver.py").path, "--port", String(port),
-                    "--secret", Self.webhookSecret, "--fail-first", "1", "--log", log.path,
-                ],
-                directory: daemon.directory))
+            func receiver(_ name: String, port: Int, failFirst: Int) throws -> URL {
+                let log = daemon.directory.appendingPathComponent("\(name).jsonl")
+                FileManager.default.createFile(atPath: log.path, contents: nil)
+                _ = daemon.adopt(try ChildProcess(
+                    name: name, executable: "/usr/bin/env",
+                    arguments: [
+                        "python3", PythonTools.supportDirectory.appendingPathComponent("webhook_receiver.py").path, "--port", String(port),
+                        "--secret", Self.webhookSecret, "--fail-first", String(failFirst), "--log", log.path,
+                    ],
+                    directory: daemon.directory))
+                return log
+            }
+            let log = try receiver("crm-receiver", port: port, failFirst: 1)
+            let pagerLog = try receiver("pager-receiver", port: pagerPort, failFirst: 0)
             try await OutputWatch.wait(for: "\"status\": 204", in: log, within: .seconds(60))
+            try await OutputWatch.wait(for: "\"status\": 204", in: pagerLog, within: .seconds(60))
+            let page = try #require(
+                try JSONSerialization.jsonObject(with: Data(try String(contentsOf: pagerLog, encoding: .utf8).utf8)) as? [String: Any])
+            #expect(page["signature_ok"] as? Bool == true && page["event"] as? String == "request.sla_breached", "\(page)")
+            let pageBody = try #require(page["body"] as? [String: Any])
+            #expect(pageBody["ticket"] as? String == lateTicket && pageBody["target"] as? String == "answer", "\(pageBody)")
+            #expect(pageBody["webhook"] as? String == "pager")
+            #expect(pageBody["body"] == nil, "a breach carries no body")
 
             let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
             let received = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
