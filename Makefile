@@ -24,7 +24,8 @@ build: deps
 run: build
 	deploy/demo/run-demo.sh $(BIN)
 
-# What the tests need beyond the build: headless Chromium (the dashboard test), the Python checkers'
+# What the tests need beyond the build: headless Chromium (the dashboard test), PostgreSQL's server (the
+# leader lease tests start private ones), the Python checkers'
 # packages (JSON Schema validation, the Prometheus text-format parser), and Majordomo peers we did not write
 # (majortomo, which imports six without declaring it; pyzmq), and websocket-client (drives Chromium over
 # its DevTools protocol for the agent-page test). Installed only when missing.
@@ -33,6 +34,11 @@ test-deps: deps
 		echo "installing chromium (headless, for the dashboard test)"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing postgresql-15 (the tests start private servers on 127.0.0.1; no system service is used)"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15; \
 	fi
 	@if ! command -v systemd-analyze >/dev/null 2>&1; then \
 		echo "installing systemd (systemd-analyze verifies the unit in deploy/)"; \

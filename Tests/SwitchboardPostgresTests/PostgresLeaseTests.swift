@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@testable import SwitchboardPostgres
+
+/// The leader lease and its fencing against a real PostgreSQL (a private server per test).
+@Suite("PostgreSQL leader lease and fencing", .serialized)
+struct PostgresLeaseTests {
+    static let logger = Logger(label: "lease-test")
+
+    @Test("one daemon leads; the other cannot take or renew the lease until it ends; each term gets the next token")
+    func oneLeaderAtATime() async throws {
+        try await PostgresServer.with { server in
+            try await server.withClient { client in
+                let lease = PostgresLease(client: client, logger: Self.logger)
+                try await lease.prepare()
+                try await lease.prepare()  // idempotent: every daemon runs it at start
+                #expect(try await lease.current() == nil)
+
+                let first = try #require(try await lease.acquire(holder: "daemon-a", for: .seconds(30)))
+                #expect(first == 1)
+                #expect(try await lease.acquire(holder: "daemon-b", for: .seconds(30)) == nil, "a leader holds it")
+                #expect(try await lease.acquire(holder: "daemon-a", for: .seconds(30)) == nil, "renew, do not re-acquire")
+                #expect(try await lease.renew(holder: "daemon-a", token: first, for: .seconds(30)))
+                #expect(!(try await lease.renew(holder: "daemon-b", token: first, for: .seconds(30))))
+                let holder = try #require(try await lease.current())
+                #expect(holder.name == "daemon-a" && holder.token == first)
+                #expect(holder.remainingMilliseconds > 25_000 && holder.remainingMilliseconds <= 30_000)
+
+                // A graceful stop hands over at once.
+                try await lease.release(holder: "daemon-a", token: first)
+                let second = try #require(try await lease.acquire(holder: "daemon-b", for: .seconds(30)))
+                #expect(second == first + 1)
+                #expect(!(try await lease.renew(holder: "daemon-a", token: first, for: .seconds(30))), "term 1 is over")
+                #expect(try await lease.current()?.name == "daemon-b")
+            }
+        }
+    }
+
+    @Test("an expired lease is taken over, and the old leader's fenced commit writes nothing")
+    func fencingStopsTheOldLeader() async throws {
+        try await PostgresServer.with { server in
+            try await server.withClient { client in
+                let lease = PostgresLease(client: client, logger: Self.logger)
+                try await lease.prepare()
+                try await client.query("CREATE TABLE ledger_probe (term BIGINT NOT NULL, what TEXT NOT NULL)", logger: Self.logger)
+                @Sendable func fencedInsert(_ token: Int64, _ what: String) async throws {
+                    try await PostgresLease.fencedTransaction(token, client: client, logger: Self.logger) { connection in
+                        try await connection.query("INSERT INTO ledger_probe VALUES (\(token), \(what))", logger: Self.logger)
+                    }
+                }
+
+                // A lease of zero length has expired as soon as it is granted: as a leader paused past its lease.
+                let old = try #require(try await lease.acquire(holder: "daemon-a", for: .zero))
+                await #expect(throws: LeaseLost.self) { try await fencedInsert(old, "after the lease ended") }
+                #expect(!(try await lease.renew(holder: "daemon-a", token: old, for: .seconds(30))), "too late to renew")
+
+                let new = try #require(try await lease.acquire(holder: "daemon-b", for: .seconds(30)))
+                #expect(new == old + 1)
+                try await fencedInsert(new, "the new leader's commit")
+                await #expect(throws: LeaseLost.self) { try await fencedInsert(old, "the old leader, awake again") }
+
+                let rows = try await client.query("SELECT term, what FROM ledger_probe ORDER BY term", logger: Self.logger)
+                var written: [String] = []
+                for try await (term, what) in rows.decode((Int64, String).self) { written.append("\(term): \(what)") }
+                #expect(written == ["\(new): the new leader's commit"])
+            }
+        }
+    }
+
+    @Test("a takeover waits for the commit in flight: the fence holds the lease row until the transaction ends")
+    func takeoverWaitsForTheCommitInFlight() async throws {
+        try await PostgresServer.with { server in
+            try await server.withClient { client in
+                let lease = PostgresLease(client: client, logger: Self.logger)
+                try await lease.prepare()
+                let token = try #require(try await lease.acquire(holder: "daemon-a", for: .seconds(30)))
+                let (fenced, fencedSignal) = AsyncStream.makeStream(of: Void.self)
+                let (finish, finishSignal) = AsyncStream.makeStream(of: Void.self)
+                let commit = Task {
+                    try await client.withTransaction(logger: Self.logger) { connection in
+                        try await PostgresLease.fence(token, on: connection, logger: Self.logger)
+                        fencedSignal.yield()
+                        for await _ in finish { break }
+                    }
+                }
+                for await _ in fenced { break }
+                // While term 1's transaction is open, ending its lease must wait for it (the row is locked).
+                let release = Task { try await lease.release(holder: "daemon-a", token: token) }
+                // Awaited in the server itself: the release's session shows up waiting on the row lock.
+                let deadline = ContinuousClock.now + .seconds(10)
+                var blocked = false
+                while !blocked && ContinuousClock.now < deadline {
+                    let rows = try await client.query(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'", logger: Self.logger)
+                    for try await count in rows.decode(Int64.self) { blocked = count > 0 }
+                }
+                #expect(blocked, "the release waits for the fenced transaction")
+                let during = try #require(try await lease.current())
+                #expect(during.remainingMilliseconds > 0, "the lease is still term 1's while its commit is in flight")
+                finishSignal.yield()
+                try await commit.value
+                try await release.value
+                #expect((try await lease.current()?.remainingMilliseconds ?? 1) <= 0)
+            }
+        }
+    }
+}
