@@ -22,13 +22,15 @@ import base64
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.request
+import urllib.parse
 
 import websocket
 
@@ -67,6 +69,24 @@ class DevTools:
             if "method" in message:
                 self.events.append(message)
 
+    def wait_event(self, method, after, timeout):
+        """Returns the first `method` event received after the first `after` events, reading until it comes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in self.events[after:]:
+                if event["method"] == method:
+                    return event
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Failure("no %s within %ss" % (method, timeout))
+            self.ws.settimeout(left)
+            try:
+                message = json.loads(self.ws.recv())
+            except websocket.WebSocketTimeoutException:
+                continue
+            if "method" in message:
+                self.events.append(message)
+
     def evaluate(self, expression, timeout=30):
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
                                                 "awaitPromise": True}, timeout=timeout)
@@ -98,6 +118,7 @@ class Driver:
         self.tmp = tempfile.mkdtemp(prefix="agent-page-")
         self.proc = None
         self.cdp = None
+        self.browser = None
         self.log_path = os.path.join(self.tmp, "chromium.log")
 
     # ---------- Chromium ----------
@@ -110,42 +131,49 @@ class Driver:
             [self.args.chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-port=0",
              "--user-data-dir=" + profile, "--window-size=1280,900", "--no-first-run", "--no-default-browser-check",
              "--disable-extensions", "--disable-background-networking", "--disable-dev-shm-usage", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
-        log.close()
-        port = None
-        port_file = os.path.join(profile, "DevToolsActivePort")
-        while port is None:
-            if time.monotonic() > self.deadline:
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.PIPE, start_new_session=True)
+        # Chromium says where its DevTools listen on stderr: read it as it comes (into the log too).
+        seen = b""
+        browser_url = None
+        while browser_url is None:
+            if self.left() <= 0:
+                log.close()
                 raise Failure("Chromium did not open its DevTools port")
-            if self.proc.poll() is not None:
-                raise Failure("Chromium exited with %s: %s" % (self.proc.returncode, self.chromium_log()))
-            try:
-                with open(port_file) as f:
-                    first = f.readline().strip()
-                if first.isdigit():
-                    port = int(first)
-            except OSError:
-                match = re.search(r"DevTools listening on ws://[^:/]+:(\d+)/", self.chromium_log())
-                if match:
-                    port = int(match.group(1))
-            if port is None:
-                time.sleep(0.1)
-        ws_url = None
-        while ws_url is None:
-            if time.monotonic() > self.deadline:
-                raise Failure("Chromium has no page target")
-            try:
-                with urllib.request.urlopen("http://127.0.0.1:%d/json/list" % port, timeout=5) as response:
-                    targets = json.load(response)
-                ws_url = next((t["webSocketDebuggerUrl"] for t in targets
-                               if t.get("type") == "page" and t.get("webSocketDebuggerUrl")), None)
-            except (OSError, ValueError):
-                pass
-            if ws_url is None:
-                time.sleep(0.1)
-        self.cdp = DevTools(ws_url)
+            ready, _, _ = select.select([self.proc.stderr], [], [], self.left())
+            if not ready:
+                continue
+            chunk = os.read(self.proc.stderr.fileno(), 65536)
+            if not chunk:
+                log.close()
+                raise Failure("Chromium exited with %s: %s" % (self.proc.wait(5), self.chromium_log()))
+            log.write(chunk)
+            log.flush()
+            seen += chunk
+            match = re.search(rb"DevTools listening on (ws://\S+)", seen)
+            if match:
+                browser_url = match.group(1).decode()
+        threading.Thread(target=self.drain, args=(log,), daemon=True).start()
+        # A page of our own, created (not looked for) over the browser's connection.
+        self.browser = DevTools(browser_url)
+        target = self.browser.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        port = urllib.parse.urlparse(browser_url).port
+        self.cdp = DevTools("ws://127.0.0.1:%d/devtools/page/%s" % (port, target))
         self.cdp.call("Page.enable")
         self.cdp.call("Runtime.enable")
+
+    def drain(self, log):
+        """Copies the rest of Chromium's stderr to the log, so that Chromium never blocks on a full pipe."""
+        try:
+            while True:
+                chunk = os.read(self.proc.stderr.fileno(), 65536)
+                if not chunk:
+                    break
+                log.write(chunk)
+                log.flush()
+        except OSError:
+            pass
+        finally:
+            log.close()
 
     def chromium_log(self):
         try:
@@ -155,8 +183,9 @@ class Driver:
             return ""
 
     def stop(self):
-        if self.cdp:
-            self.cdp.close()
+        for connection in (self.cdp, self.browser):
+            if connection:
+                connection.close()
         if self.proc and self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
@@ -178,14 +207,21 @@ class Driver:
         return self.deadline - time.monotonic()
 
     def wait_for(self, what, expression):
-        """Evaluates expression until it gives a truthy value, which it returns."""
-        while True:
-            value = self.cdp.evaluate(expression, timeout=max(1, min(30, self.left())))
-            if value:
-                return value
-            if self.left() <= 0:
-                raise Failure("timed out after %ss waiting for %s" % (self.args.timeout, what))
-            time.sleep(0.2)
+        """Returns the first truthy value of `expression`: the page checks it now and at each change of its DOM
+        (a MutationObserver), and gives up when the deadline passes."""
+        milliseconds = max(0, int(self.left() * 1000))
+        value = self.cdp.evaluate("""new Promise(resolve => {
+            const check = () => { try { return (%s); } catch (e) { return null; } };
+            const now = check();
+            if (now) { resolve(now); return; }
+            const observer = new MutationObserver(() => { const v = check(); if (v) done(v); });
+            const timer = setTimeout(() => done(check() || null), %d);
+            function done(v) { observer.disconnect(); clearTimeout(timer); resolve(v); }
+            observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+        })""" % (expression, milliseconds), timeout=milliseconds / 1000 + 10)
+        if not value:
+            raise Failure("timed out after %ss waiting for %s" % (self.args.timeout, what))
+        return value
 
     def click(self, selector):
         box = self.cdp.evaluate("""(() => {
@@ -252,8 +288,10 @@ class Driver:
     def run(self):
         a = self.args
         self.start()
+        mark = len(self.cdp.events)
         self.cdp.call("Page.navigate", {"url": a.url})
-        self.wait_for("the page to load", "document.readyState === 'complete' && !!document.getElementById('ask-form')")
+        self.cdp.wait_event("Page.loadEventFired", mark, max(1, self.left()))
+        self.wait_for("the page's form", "!!document.getElementById('ask-form')")
         self.cdp.evaluate("window.__marker = 1")
         if self.cdp.evaluate("location.hash.indexOf('token=') >= 0"):
             raise Failure("the token is still in the address bar")
