@@ -108,6 +108,11 @@ enum AgentRoutes {
         }
     }
 
+    /// Whether a route both APIs share (a ticket, the request list, cancel) answers this call as the agent API.
+    static func actsAsAgent(_ request: Request, _ context: Context) -> Bool {
+        context.tokens.caller(of: request)?.actsAsAgent(request) ?? false
+    }
+
     /// Runs an agent handler with its caller; its refusals are counted, logged and (401/403) audited.
     static func respond(
         _ request: Request, _ context: Context, _ body: (HTTPCaller) async throws -> Response

@@ -53,7 +53,7 @@ enum OpsRoutes {
             }
         }
         api.get("requests") { request, _ in
-            if let caller = agents.tokens.caller(of: request), caller.actsAsAgent(request) {
+            if AgentRoutes.actsAsAgent(request, agents) {
                 return await AgentRoutes.respond(request, agents) { caller in
                     var filter = try filter(request)
                     let agent = try caller.agent(in: request)
@@ -76,7 +76,7 @@ enum OpsRoutes {
             return try await respond { json(try await operations.requests(try filter(request))) }
         }
         api.get("requests/:ticket") { request, context in
-            if let caller = agents.tokens.caller(of: request), caller.actsAsAgent(request) {
+            if AgentRoutes.actsAsAgent(request, agents) {
                 return await AgentRoutes.respond(request, agents) { caller in
                     let ticket = try parameter("ticket", context)
                     return json(try await operations.agentView(ticket: ticket, as: try caller.agent(in: request), caller: caller))
@@ -100,7 +100,7 @@ enum OpsRoutes {
             try await respond { json(try await operations.requeue(ticket: try parameter("ticket", context))) }
         }
         api.post("requests/:ticket/cancel") { request, context in
-            if let caller = agents.tokens.caller(of: request), caller.actsAsAgent(request) {
+            if AgentRoutes.actsAsAgent(request, agents) {
                 return await AgentRoutes.respond(request, agents) { caller in
                     let ticket = try parameter("ticket", context)
                     return json(try await operations.cancel(ticket: ticket, as: try caller.agent(in: request), caller: caller))

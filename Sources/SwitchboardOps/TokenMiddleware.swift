@@ -17,9 +17,6 @@ public final class TokenState: Sendable {
     public func replace(_ tokens: HTTPTokens) { current.withLock { $0.tokens = tokens } }
     public func replace(agents: HTTPAgentAccess) { current.withLock { $0.agents = agents } }
 
-    /// No token of any kind is configured.
-    var isOpen: Bool { current.withLock { $0.tokens.isEmpty && $0.agents.isEmpty } }
-
     /// The caller a request's `Authorization` header names; nil: no token, or none of those in force.
     func caller(of request: Request) -> HTTPCaller? {
         let (tokens, agents) = current.withLock { ($0.tokens, $0.agents) }

@@ -65,9 +65,10 @@ public final class WebhookDispatcher: Service, Sendable {
     }
 
     private func deliver(with client: HTTPClient) async throws {
-        // The ledger opens with the broker.
-        while broker.ledger == nil {
-            try await Task.sleep(for: .milliseconds(100))
+        // The ledger is open once the broker is ready; a broker that failed to start has nothing to deliver.
+        guard await broker.waitUntilReady() else {
+            try await gracefulShutdown()
+            return
         }
         let hub = broker.notifications
         var pending: [Int64: WebhookDelivery] = [:]
