@@ -52,6 +52,7 @@ let package = Package(
         .target(
             name: "SwitchboardPostgres",
             dependencies: [
+                "SwitchboardCore", "SwitchboardSchema", "SwitchboardStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,7 +114,9 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "SwitchboardSchemaTests", dependencies: ["SwitchboardSchema"]),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
-        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardStore"]),
+        .testTarget(
+            name: "SwitchboardStoreTests",
+            dependencies: ["SwitchboardStore", "SwitchboardPostgres", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SwitchboardPostgresTests",
             dependencies: ["SwitchboardPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),

@@ -80,7 +80,7 @@ enum AgentRoutes {
             await respond(request, context) { caller in
                 try OpsRoutes.checkQuery(request, allowed: ["after"])
                 let agent = try caller.agent(in: request)
-                let audience: Ledger.StreamAudience
+                let audience: StreamAudience
                 switch (caller, agent.name) {
                 case (_, let name?): audience = .agent(name)
                 case (.integration(let holder), nil): audience = .integration(holder.name)

@@ -10,7 +10,7 @@ import SwitchboardStore
 /// daemon restart) misses nothing and repeats nothing.
 struct EventStream: Sendable {
     let operations: Operations
-    let audience: Ledger.StreamAudience
+    let audience: StreamAudience
     /// The last event the client has: the stream starts after it.
     let start: Int64
 

@@ -124,6 +124,12 @@ public struct PostgresLease: Sendable {
         }
     }
 
+    /// The fence's query: one row while term `token` holds an unexpired lease, which it locks until the
+    /// transaction ends (`FOR SHARE`: commits of the same term do not wait on each other; a takeover waits).
+    static func fenceQuery(_ token: Int64) -> PostgresQuery {
+        "SELECT token FROM switchboard_leader WHERE id = 1 AND token = \(token) AND expires_at > clock_timestamp() FOR SHARE"
+    }
+
     static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return max(0, seconds * 1000 + attoseconds / 1_000_000_000_000_000)

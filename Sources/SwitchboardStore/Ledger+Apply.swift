@@ -18,7 +18,7 @@ extension Ledger {
     /// outbox); returns the last notification id written, if any.
     @discardableResult
     public func apply(
-        _ changes: [Change], audits: [AuditRecord] = [], notifications: NotificationPolicy = .none
+        _ changes: [Change], audits: [AuditRecord], notifications: NotificationPolicy
     ) throws -> Int64? {
         guard !changes.isEmpty || !audits.isEmpty else { return nil }
         return try reportingErrors {
@@ -45,7 +45,7 @@ extension Ledger {
         """
 
     /// The audit trail, oldest first (optionally of one ticket or principal), for operators and tests.
-    public func audit(ticket: String? = nil, principal: String? = nil, limit: Int = 10_000) throws -> [AuditRecord] {
+    public func audit(ticket: String?, principal: String?, limit: Int) throws -> [AuditRecord] {
         try reportingErrors {
             try writer.read { db in
                 var conditions: [String] = []

@@ -15,39 +15,22 @@ extension Ledger {
     /// Writes the notifications `changes` call for under `policy`, inside the caller's transaction. Returns
     /// the last notification id written (nil: none).
     static func writeNotifications(_ changes: [Change], policy: NotificationPolicy, _ db: Database) throws -> Int64? {
-        guard !policy.isEmpty else { return nil }
         var last: Int64?
-        for change in changes {
-            guard let facts = change.request else { continue }
-            let type = change.type
-            let streamed = policy.agentStreams && (facts.owner != nil || facts.via != nil)
-                && AgentEvent.streamTypes.contains(type)
-            let hooks = policy.webhooks.filter { $0.wants(type, department: facts.department) }
-            guard streamed || !hooks.isEmpty, var event = change.agentEvent() else { continue }
-            event.id = nil
+        for row in NotificationRow.rows(for: changes, policy: policy) {
             try db.cachedStatement(sql: insertNotificationSQL).execute(arguments: [
-                facts.ticket.text, type.rawValue, facts.at.rawValue, streamed ? facts.owner : nil,
-                streamed ? facts.via : nil, facts.department, Data(JSONCoding.encode(event)),
+                row.ticket, row.type, row.at, row.agent, row.via, row.department, Data(row.payload),
             ])
             let id = db.lastInsertedRowID
             last = id
-            for hook in hooks {
-                try db.cachedStatement(sql: insertDeliverySQL).execute(arguments: [
-                    hook.name, id, facts.at.rawValue, facts.at.rawValue,
-                ])
+            for hook in row.webhooks {
+                try db.cachedStatement(sql: insertDeliverySQL).execute(arguments: [hook, id, row.at, row.at])
             }
         }
         return last
     }
 
-    /// Whose events a stream reads: an agent's, or everything one integration submitted.
-    public enum StreamAudience: Sendable, Equatable {
-        case agent(String)
-        case integration(String)
-    }
-
     /// Events of `audience` after `id`, oldest first, with their ids.
-    public func notifications(for audience: StreamAudience, after id: Int64, limit: Int = 500) throws -> [AgentEvent] {
+    public func notifications(for audience: StreamAudience, after id: Int64, limit: Int) throws -> [AgentEvent] {
         try reportingErrors {
             try writer.read { db in
                 let (column, value) = switch audience {
@@ -84,7 +67,7 @@ extension Ledger {
     // MARK: Webhook deliveries
 
     /// Deliveries waiting to be (re)tried, with their payloads, oldest first; `after` skips those already known.
-    public func pendingDeliveries(after id: Int64 = 0, limit: Int = 1000) throws -> [WebhookDelivery] {
+    public func pendingDeliveries(after id: Int64, limit: Int) throws -> [WebhookDelivery] {
         try reportingErrors {
             try writer.read { db in
                 try Row.fetchAll(
@@ -96,7 +79,7 @@ extension Ledger {
     }
 
     /// A webhook's deliveries, newest first (optionally in one state), for the delivery log.
-    public func deliveries(webhook: String, state: WebhookDelivery.State? = nil, limit: Int = 50) throws -> [WebhookDelivery] {
+    public func deliveries(webhook: String, state: WebhookDelivery.State?, limit: Int) throws -> [WebhookDelivery] {
         try reportingErrors {
             try writer.read { db in
                 var sql = WebhookDelivery.selectSQL + " WHERE d.webhook = ?"
@@ -179,11 +162,29 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var lastStatus: Int?
     public var lastError: String?
 
-    static let selectSQL = """
+    package static let selectSQL = """
         SELECT d.id, d.webhook, n.id, n.payload, d.state, d.attempts, d.created_at, d.next_attempt_at, d.delivered_at,
             d.last_status, d.last_error
         FROM webhook_delivery d JOIN notification n ON n.id = d.notification
         """
+
+    /// A delivery as read back, for the PostgreSQL ledger (which reads its rows its own way).
+    package init(
+        id: Int64, webhook: String, notification: Int64, payload: [UInt8], state: String, attempts: Int,
+        createdAt: Int64, nextAttemptAt: Int64, deliveredAt: Int64?, lastStatus: Int?, lastError: String?
+    ) throws {
+        self.id = id
+        self.webhook = webhook
+        event = try JSONCoding.decode(AgentEvent.self, from: payload)
+        event.id = notification
+        self.state = State(rawValue: state) ?? .pending
+        self.attempts = attempts
+        self.createdAt = Timestamp(milliseconds: createdAt)
+        self.nextAttemptAt = Timestamp(milliseconds: nextAttemptAt)
+        self.deliveredAt = deliveredAt.map(Timestamp.init(milliseconds:))
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+    }
 
     init(row: Row) throws {
         id = row[0]

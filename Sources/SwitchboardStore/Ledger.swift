@@ -9,7 +9,7 @@ import GRDB
 /// snapshot readers), but every call blocks the calling thread on the disk. Call it from the ledger writer
 /// thread (or at start-up), never from the broker thread nor from a task of the cooperative pool.
 /// ``apply(_:)`` is meant for one writer thread: each call is one transaction, in call order.
-public final class Ledger: Sendable {
+public final class Ledger: LedgerStore {
     /// The database file (`:memory:` for ``init(inMemoryForTesting:)``).
     public let path: String
     /// The database. A `DatabasePool` (WAL) on a file; a `DatabaseQueue` in memory for tests.

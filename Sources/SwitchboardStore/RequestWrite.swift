@@ -9,19 +9,19 @@ import SwitchboardSchema
 /// its `trail` says which of them the history is still to show. Any other event (a requeue, a transfer, an
 /// update, an SLA warning, ...) is a history row, and the routine events before it become rows first, so
 /// the history reads back in order: the rows, then what `trail` holds.
-struct RequestWrite {
-    let ticket: Ticket
+package struct RequestWrite {
+    package let ticket: Ticket
     /// The position of the request's submission in the group, if it was submitted in it: its row is inserted.
-    var submission: Int?
-    var patch = RowPatch()
+    package var submission: Int?
+    package var patch = RowPatch()
     /// Routine events of this transaction held as columns, not rows.
-    var trail: Trail = []
+    package var trail: Trail = []
     /// Where in the group each of those events is (submitted, offered, accepted, answered), to write them as
     /// rows if something else happens after them. Positions, not copies: the routine course costs nothing here.
-    var trailChanges: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
+    package var trailChanges: (Int32, Int32, Int32, Int32) = (-1, -1, -1, -1)
     /// Whether the trail the row already holds in the ledger stays (no history row came after it).
     var keepsStoredTrail = true
-    var history: [HistoryRow] = []
+    package var history: [HistoryRow] = []
 
     init(ticket: Ticket) { self.ticket = ticket }
 
@@ -56,42 +56,51 @@ struct RequestWrite {
         if submission == nil { keepsStoredTrail = false }
     }
 
+    /// Every history entry of this write in order, the routine events too: for a ledger that keeps no trail in
+    /// its rows (PostgreSQL, where a group's history is one multi-row INSERT anyway).
+    package func fullHistory(_ changes: [Change]) -> [HistoryRow] {
+        var write = self
+        write.flushTrail(changes)
+        return write.history
+    }
+
     /// Whether the ledger's row must turn its stored trail into history rows before this write's own rows.
     var materializesStoredTrail: Bool { submission == nil && !keepsStoredTrail }
 }
 
 /// Routine events a request row holds as columns instead of history rows (the `trail` column's bits), in the
 /// order they happen.
-struct Trail: OptionSet, Sendable {
-    let rawValue: UInt8
+package struct Trail: OptionSet, Sendable {
+    package let rawValue: UInt8
+    package init(rawValue: UInt8) { self.rawValue = rawValue }
 
-    static let submitted = Trail(rawValue: 1)
-    static let offered = Trail(rawValue: 2)
-    static let accepted = Trail(rawValue: 4)
-    static let answered = Trail(rawValue: 8)
+    package static let submitted = Trail(rawValue: 1)
+    package static let offered = Trail(rawValue: 2)
+    package static let accepted = Trail(rawValue: 4)
+    package static let answered = Trail(rawValue: 8)
 }
 
 /// The request row's columns a transaction sets; nil leaves a column as it is.
-struct RowPatch {
-    var department: String?
-    var priority: Priority?
-    var state: RequestState?
-    var attempts: Int?
-    var worker: String??
-    var reason: String??
-    var failure: String??
-    var updatedAt: Timestamp?
+package struct RowPatch {
+    package var department: String?
+    package var priority: Priority?
+    package var state: RequestState?
+    package var attempts: Int?
+    package var worker: String??
+    package var reason: String??
+    package var failure: String??
+    package var updatedAt: Timestamp?
     /// true: finished now (finished_at = updated_at); false: open again (finished_at = NULL).
-    var finished: Bool?
-    var updates = 0
-    var answer: [UInt8]?
-    var answeredAt: Timestamp?
-    var sla: SLAState?
-    var deadline: Timestamp?
-    var offeredAt: Timestamp?
-    var acceptedAt: Timestamp?
+    package var finished: Bool?
+    package var updates = 0
+    package var answer: [UInt8]?
+    package var answeredAt: Timestamp?
+    package var sla: SLAState?
+    package var deadline: Timestamp?
+    package var offeredAt: Timestamp?
+    package var acceptedAt: Timestamp?
 
-    var isEmpty: Bool {
+    package var isEmpty: Bool {
         department == nil && priority == nil && state == nil && attempts == nil && worker == nil && reason == nil
             && failure == nil && updatedAt == nil && finished == nil && updates == 0 && answer == nil
             && answeredAt == nil && sla == nil && deadline == nil && offeredAt == nil && acceptedAt == nil
@@ -111,19 +120,19 @@ struct RowPatch {
 }
 
 /// One row of `request_event`.
-struct HistoryRow: Equatable {
-    var type: EventType
-    var at: Timestamp
-    var department: String?
-    var fromDepartment: String?
-    var state: RequestState?
-    var attempt: Int?
-    var worker: String?
-    var reason: String?
-    var body: [UInt8]?
-    var target: SLATarget?
+package struct HistoryRow: Equatable {
+    package var type: EventType
+    package var at: Timestamp
+    package var department: String?
+    package var fromDepartment: String?
+    package var state: RequestState?
+    package var attempt: Int?
+    package var worker: String?
+    package var reason: String?
+    package var body: [UInt8]?
+    package var target: SLATarget?
 
-    init(_ type: EventType, _ facts: Change.RequestFacts, reason: String? = nil, body: [UInt8]? = nil) {
+    package init(_ type: EventType, _ facts: Change.RequestFacts, reason: String? = nil, body: [UInt8]? = nil) {
         self.type = type
         at = facts.at
         department = facts.department
@@ -138,7 +147,7 @@ struct HistoryRow: Equatable {
 extension RequestWrite {
     /// The writes of a group of changes, one per request in the order each was first touched, and the positions
     /// of the worker log's changes in order.
-    static func fold(_ changes: [Change]) -> (requests: [RequestWrite], workers: [Int]) {
+    package static func fold(_ changes: [Change]) -> (requests: [RequestWrite], workers: [Int]) {
         var writes: [RequestWrite] = []
         var index: [Ticket: Int] = [:]
         var workers: [Int] = []

@@ -12,7 +12,7 @@ struct PostgresLeaseTests {
 
     @Test("one daemon leads; the other cannot take or renew the lease until it ends; each term gets the next token")
     func oneLeaderAtATime() async throws {
-        try await PostgresServer.with { server in
+        try await ScratchPostgres.with { server in
             try await server.withClient { client in
                 let lease = PostgresLease(client: client, logger: Self.logger)
                 try await lease.prepare()
@@ -41,7 +41,7 @@ struct PostgresLeaseTests {
 
     @Test("an expired lease is taken over, and the old leader's fenced commit writes nothing")
     func fencingStopsTheOldLeader() async throws {
-        try await PostgresServer.with { server in
+        try await ScratchPostgres.with { server in
             try await server.withClient { client in
                 let lease = PostgresLease(client: client, logger: Self.logger)
                 try await lease.prepare()
@@ -72,7 +72,7 @@ struct PostgresLeaseTests {
 
     @Test("a takeover waits for the commit in flight: the fence holds the lease row until the transaction ends")
     func takeoverWaitsForTheCommitInFlight() async throws {
-        try await PostgresServer.with { server in
+        try await ScratchPostgres.with { server in
             try await server.withClient { client in
                 let lease = PostgresLease(client: client, logger: Self.logger)
                 try await lease.prepare()

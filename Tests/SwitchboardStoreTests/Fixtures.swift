@@ -1,7 +1,10 @@
 import Testing
 import Foundation
+import GRDB
 import SwitchboardCore
 import SwitchboardSchema
+import Logging
+import SwitchboardPostgres
 @testable import SwitchboardStore
 
 /// A base time for tests: 2026-05-28, in milliseconds.
@@ -114,17 +117,25 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
     return try body(path)
 }
 
-/// Where a test's ledger lives: both must behave the same.
+/// Where a test's ledger lives: all must behave the same.
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
-    case memory, file
+    case memory, file, postgres
     var testDescription: String { rawValue }
 }
 
 /// Runs `body` on a fresh ledger of the given kind, closed and removed afterwards.
-func withLedger<T>(_ backend: Backend, _ body: (Ledger) throws -> T) throws -> T {
+func withLedger<T>(_ backend: Backend, _ body: (any LedgerStore) throws -> T) throws -> T {
     switch backend {
     case .memory:
         return try body(try Ledger(inMemoryForTesting: ()))
+    case .postgres:
+        // A fresh database on the test process's one private PostgreSQL server.
+        let server = try TestPostgres.server.get()
+        let name = "ledger_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        let url = try server.createDatabase(name)
+        let ledger = try PostgresLedger(location: try PostgresLocation(url: url), logger: Logger(label: "test-ledger"))
+        defer { try? ledger.close() }
+        return try body(ledger)
     case .file:
         return try withTemporaryDirectory { directory in
             let ledger = try Ledger(directory: directory + "/data", durability: .os)
@@ -132,4 +143,40 @@ func withLedger<T>(_ backend: Backend, _ body: (Ledger) throws -> T) throws -> T
             return try body(ledger)
         }
     }
+}
+
+/// The test process's private PostgreSQL (see ScratchPostgres), started at its first use and stopped when the
+/// process exits.
+enum TestPostgres {
+    static let server: Result<ScratchPostgres, any Error> = Result {
+        let server = try ScratchPostgres()
+        atexit { try? TestPostgres.server.get().stop() }
+        return server
+    }
+}
+
+/// Rows of an SQL query on whichever backend `ledger` is, every value as text (blobs as UTF-8): `sqlite` runs on
+/// a SQLite ledger, `postgres` (default: the same text) on PostgreSQL, whose columns the query casts to text.
+func rawRows(_ ledger: any LedgerStore, sqlite: String, postgres: String? = nil) throws -> [[String?]] {
+    if let postgresLedger = ledger as? PostgresLedger { return try postgresLedger.rawRows(postgres ?? sqlite) }
+    let sqliteLedger = ledger as! Ledger
+    return try sqliteLedger.writer.read { db in
+        try Row.fetchAll(db, sql: sqlite).map { row in
+            row.databaseValues.map { value -> String? in
+                switch value.storage {
+                case .null: nil
+                case .int64(let number): String(number)
+                case .double(let number): String(number)
+                case .string(let text): text
+                case .blob(let data): String(decoding: data, as: UTF8.self)
+                }
+            }
+        }
+    }
+}
+
+/// Statements on whichever backend `ledger` is.
+func rawExecute(_ ledger: any LedgerStore, sqlite: String, postgres: String) throws {
+    if let postgresLedger = ledger as? PostgresLedger { return try postgresLedger.rawExecute(postgres) }
+    try (ledger as! Ledger).writer.write { db in try db.execute(sql: sqlite) }
 }

@@ -10,18 +10,27 @@ struct LedgerApplyTests {
     @Test("migrations create the tables and indexes", arguments: Backend.allCases)
     func migrationsCreateTables(backend: Backend) throws {
         try withLedger(backend) { ledger in
-            let names = try ledger.writer.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-            }
+            let names = try rawRows(
+                ledger, sqlite: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+                postgres: """
+                    SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'
+                    UNION SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public'
+                    """
+            ).compactMap(\.first).compactMap { $0 }
             for name in ["request", "request_event", "worker_event", "request_finished", "request_state",
-                         "request_event_ticket", "request_event_type", "grdb_migrations", "request_agent", "notification",
-                         "webhook_delivery", "ledger_meta"] {
+                         "request_event_ticket", "request_event_type", "request_agent", "notification",
+                         "webhook_delivery", "ledger_meta", "audit", "notification_agent", "webhook_delivery_pending"] {
                 #expect(names.contains(name), "missing \(name) in \(names)")
             }
             // v5 dropped the index of open requests: request_state finds them.
             #expect(!names.contains("request_open"))
-            let applied = try ledger.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
+            guard let sqlite = ledger as? Ledger else {
+                let versions = try rawRows(ledger, sqlite: "", postgres: "SELECT version::text FROM switchboard_schema ORDER BY version")
+                #expect(versions == [["1"]])
+                return
+            }
+            #expect(names.contains("grdb_migrations"))
+            let applied = try sqlite.writer.read { db in try LedgerSchema.migrator.appliedMigrations(db) }
             #expect(applied == [
                 "v1: requests and events", "v2: service levels", "v3: operations", "v4: audit trail", "v5: compact history",
                 "v6: agents over HTTP",
@@ -115,20 +124,20 @@ struct LedgerApplyTests {
             #expect(deadLetterHistory == [.requestSubmitted, .requestOffered, .requestDeadLettered])
 
             // Bodies of updates and duplicate answers are kept in the history, and only those.
-            let bodies = try ledger.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT type, body FROM request_event WHERE body IS NOT NULL ORDER BY id")
-                    .map { row -> String in
-                        "\(row["type"] as String)=\(String(decoding: row["body"] as Data, as: UTF8.self))"
-                    }
-            }
+            let bodies = try rawRows(
+                ledger, sqlite: "SELECT type, body FROM request_event WHERE body IS NOT NULL ORDER BY id",
+                postgres: "SELECT type, convert_from(body, 'UTF8') FROM request_event WHERE body IS NOT NULL ORDER BY id"
+            ).map { "\($0[0] ?? "")=\($0[1] ?? "")" }
             #expect(bodies == ["request.updated=looking into it", "request.duplicate_answer=late answer"])
 
-            let workers = try ledger.workerEvents()
-            #expect(workers.map(\.type) == ["worker.joined", "worker.lost"])
-            #expect(workers[0].departments == "billing,claims")
-            #expect(workers[0].credit == 2)
-            #expect(workers[1].reason == "missed heartbeats")
-            #expect(workers[1].at == base + 60)
+            let workers = try rawRows(
+                ledger, sqlite: "SELECT type, departments, credit, reason, at FROM worker_event ORDER BY id",
+                postgres: "SELECT type, departments, credit::text, reason, at::text FROM worker_event ORDER BY id")
+            #expect(workers.map { $0[0] } == ["worker.joined", "worker.lost"])
+            #expect(workers[0][1] == "billing,claims")
+            #expect(workers[0][2] == "2")
+            #expect(workers[1][3] == "missed heartbeats")
+            #expect(workers[1][4] == String(base + 60))
         }
     }
 
@@ -174,9 +183,9 @@ struct LedgerApplyTests {
                 Changes.request(.requestDuplicateAnswer, "T-0NKNQWN000000", at: 1, state: .answered, attempt: 1,
                     body: "late"),
             ])
-            let events = try ledger.writer.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM request_event")
-            }
+            let events = try rawRows(
+                ledger, sqlite: "SELECT COUNT(*) FROM request_event", postgres: "SELECT COUNT(*)::text FROM request_event"
+            ).first?.first.flatMap { $0 }.flatMap { Int($0) }
             #expect(events == 0)
         }
     }
@@ -187,12 +196,17 @@ struct LedgerApplyTests {
         try withLedger(backend) { ledger in
             try ledger.apply([Changes.submitted(t1, requestID: "r-1", at: 0)])
             // The database refuses one of the group's history rows: nothing of the group may remain.
-            try ledger.writer.write { db in
-                try db.execute(sql: """
+            try rawExecute(
+                ledger,
+                sqlite: """
                     CREATE TRIGGER refuse_cancel BEFORE INSERT ON request_event WHEN NEW.type = 'request.cancelled'
                     BEGIN SELECT RAISE(ABORT, 'refused by the test'); END
+                    """,
+                postgres: """
+                    CREATE FUNCTION refuse_cancel() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN IF NEW.type = 'request.cancelled' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+                    CREATE TRIGGER refuse_cancel BEFORE INSERT ON request_event FOR EACH ROW EXECUTE FUNCTION refuse_cancel()
                     """)
-            }
             #expect(throws: LedgerError.self) {
                 try ledger.apply([
                     Changes.request(.requestOffered, t1, at: 1, state: .offered, attempt: 1, worker: "w1"),

@@ -8,7 +8,7 @@ import Testing
 @Suite("Ledger: operations reads")
 struct LedgerOperationsTests {
     /// Three requests: answered (after a warning), dead-lettered (rejected), and open with a breach.
-    func fill(_ ledger: Ledger) throws -> (answered: String, rejected: String, open: String) {
+    func fill(_ ledger: any LedgerStore) throws -> (answered: String, rejected: String, open: String) {
         let answered = ticket(0), rejected = ticket(1), open = ticket(2)
         let warning = Changes.request(.requestSLAWarning, answered, at: 5, state: .offered, attempt: 1, target: .answer)
         let breach = Changes.request(

@@ -40,12 +40,11 @@ struct LedgerPruneTests {
             #expect(try ledger.openRequests().map(\.requestID) == ["open-0", "open-20"])
             #expect(try ledger.history(ticket: ticket(20)).count == 2)
             #expect(try ledger.finishedIndex().map(\.requestID) == ["recent"])
-            let orphans = try ledger.writer.read { db in
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM request_event WHERE ticket NOT IN (SELECT ticket FROM request)")
-            }
-            #expect(orphans == 0)
-            #expect(try ledger.workerEvents().map(\.worker) == ["w-new"])
+            let orphans = try rawRows(
+                ledger, sqlite: "SELECT COUNT(*) FROM request_event WHERE ticket NOT IN (SELECT ticket FROM request)",
+                postgres: "SELECT COUNT(*)::text FROM request_event WHERE ticket NOT IN (SELECT ticket FROM request)")
+            #expect(orphans == [["0"]])
+            #expect(try rawRows(ledger, sqlite: "SELECT worker FROM worker_event ORDER BY id") == [["w-new"]])
         }
     }
 

@@ -176,7 +176,7 @@ struct RequestWriteTests {
         var history: [StoredEvent]
     }
 
-    static func readBack(_ ledger: Ledger, _ changes: [Change]) throws -> [ReadBack] {
+    static func readBack(_ ledger: any LedgerStore, _ changes: [Change]) throws -> [ReadBack] {
         let tickets = Set(changes.compactMap { $0.ticket?.text }).sorted()
         return try tickets.map { t in
             let request = try #require(try ledger.request(ticket: t))
@@ -186,16 +186,18 @@ struct RequestWriteTests {
         }
     }
 
-    @Test("whatever the grouping, the ledger reads back the same requests and histories", arguments: [1, 2, 3, 4])
-    func groupingDoesNotMatter(seed: UInt64) throws {
+    @Test("whatever the grouping and the backend, the ledger reads back the same requests and histories",
+          arguments: Backend.allCases, [1, 2, 3] as [UInt64])
+    func groupingDoesNotMatter(backend: Backend, seed: UInt64) throws {
         let changes = Self.lives()
+        // The reference: SQLite, one change per transaction.
         let oneByOne = try withLedger(.memory) { ledger in
             for change in changes { try ledger.apply([change]) }
             return try Self.readBack(ledger, changes)
         }
         #expect(oneByOne.map(\.history.count).reduce(0, +) == changes.count, "every event is read back")
         var random = SplitMix(state: seed)
-        let grouped = try withLedger(.memory) { ledger in
+        let grouped = try withLedger(backend) { ledger in
             var start = 0
             while start < changes.count {
                 let end = min(changes.count, start + 1 + Int(random.next() % 9))
@@ -205,7 +207,7 @@ struct RequestWriteTests {
             return try Self.readBack(ledger, changes)
         }
         #expect(grouped == oneByOne)
-        let allAtOnce = try withLedger(.memory) { ledger in
+        let allAtOnce = try withLedger(backend) { ledger in
             try ledger.apply(changes)
             return try Self.readBack(ledger, changes)
         }

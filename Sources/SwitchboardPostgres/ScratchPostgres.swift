@@ -6,20 +6,21 @@ import PostgresNIO
 import Glibc
 #endif
 
-/// A private PostgreSQL for one test: its own data directory under the temporary directory, listening on a
-/// free 127.0.0.1 port (and a socket in that directory), started with the server's own binaries (Debian's
-/// postgresql-15, which `make test` installs) and stopped and removed afterwards. No system service is used.
-/// As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
-final class PostgresServer: Sendable {
-    let directory: URL
-    let port: Int
-    let user = "switchboard"
+/// A private PostgreSQL server for tests, the bench and demos: its own data directory under the temporary
+/// directory, listening on a free 127.0.0.1 port (and a socket in that directory), started with the server's
+/// own binaries (Debian's postgresql-15, which `make test` installs) and stopped and removed afterwards. No
+/// system service is used. As root, the server runs as the `postgres` user (PostgreSQL refuses to run as
+/// root). Not for production: it runs with `fsync=off` unless asked otherwise.
+public final class ScratchPostgres: Sendable {
+    public let directory: URL
+    public let port: Int
+    public let user = "switchboard"
     private let binaries: URL
     private let runAs: String?
 
     /// Starts a server, runs `body` with it, and stops it whatever `body` does.
-    static func with<T>(_ body: (PostgresServer) async throws -> T) async throws -> T {
-        let server = try PostgresServer()
+    public static func with<T>(_ body: (ScratchPostgres) async throws -> T) async throws -> T {
+        let server = try ScratchPostgres()
         do {
             let result = try await body(server)
             server.stop()
@@ -30,7 +31,8 @@ final class PostgresServer: Sendable {
         }
     }
 
-    private init() throws {
+    /// Starts a server (`durable`: with fsync, as a real one, for benchmarks).
+    public init(durable: Bool = false) throws {
         binaries = try Self.findBinaries()
         runAs = geteuid() == 0 ? "postgres" : nil
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-pg-\(UUID().uuidString)")
@@ -40,26 +42,39 @@ final class PostgresServer: Sendable {
         try command("initdb", ["-D", dataDirectory, "-A", "trust", "-U", user, "-E", "UTF8", "--no-sync"])
         try command("pg_ctl", [
             "-D", dataDirectory, "-l", directory.appendingPathComponent("server.log").path, "-w", "-t", "30", "-o",
-            "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+            "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c max_connections=200\(durable ? "" : " -c fsync=off")", "start",
         ])
     }
 
     private var dataDirectory: String { directory.appendingPathComponent("data").path }
 
-    func stop() {
+    /// Creates a database; returns its URL for `ledger.url`.
+    @discardableResult
+    public func createDatabase(_ name: String) throws -> String {
+        try Self.run(binaries.appendingPathComponent("createdb").path, ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
+        return url(database: name)
+    }
+
+    /// The URL of one of its databases (no password, no TLS: it trusts 127.0.0.1).
+    public func url(database: String) -> String {
+        "postgres://\(user)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+    }
+
+    /// Stops the server at once and removes its files. Idempotent.
+    public func stop() {
         try? command("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
         try? FileManager.default.removeItem(at: directory)
     }
 
     /// A client of this server's `postgres` database; run it (``PostgresClient/run()``) while it is used.
-    func client() -> PostgresClient {
+    public func client() -> PostgresClient {
         PostgresClient(
             configuration: .init(host: "127.0.0.1", port: port, username: user, password: nil, database: "postgres", tls: .disable),
             backgroundLogger: Logger(label: "test-postgres"))
     }
 
     /// Runs `body` with a running client, and stops the client afterwards.
-    func withClient<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+    public func withClient<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = client()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -96,13 +111,13 @@ final class PostgresServer: Sendable {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else { throw PostgresServerError("cannot start \(executable): error \(spawned)") }
+        guard spawned == 0 else { throw ScratchPostgresError("cannot start \(executable): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard exited == 0 else {
-            throw PostgresServerError("\(executable) \(arguments.joined(separator: " ")) exited \(exited):\n\(text)")
+            throw ScratchPostgresError("\(executable) \(arguments.joined(separator: " ")) exited \(exited):\n\(text)")
         }
     }
 
@@ -113,12 +128,12 @@ final class PostgresServer: Sendable {
             let bin = root.appendingPathComponent(version).appendingPathComponent("bin")
             if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("initdb").path) { return bin }
         }
-        throw PostgresServerError("PostgreSQL's server is missing (no /usr/lib/postgresql/*/bin/initdb): `make test` installs postgresql-15")
+        throw ScratchPostgresError("PostgreSQL's server is missing (no /usr/lib/postgresql/*/bin/initdb): `make test` installs postgresql-15")
     }
 
     private static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw PostgresServerError("socket() failed") }
+        guard fd >= 0 else { throw ScratchPostgresError("socket() failed") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -130,12 +145,12 @@ final class PostgresServer: Sendable {
                 bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
             }
         }
-        guard bound else { throw PostgresServerError("no free port on 127.0.0.1") }
+        guard bound else { throw ScratchPostgresError("no free port on 127.0.0.1") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
-struct PostgresServerError: Error, CustomStringConvertible {
-    let description: String
+public struct ScratchPostgresError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }
