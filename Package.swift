@@ -60,8 +60,9 @@ let package = Package(
         .target(
             name: "SwitchboardBroker",
             dependencies: [
-                "ZeroMQ", "SwitchboardSchema", "SwitchboardCore", "SwitchboardStore",
+                "ZeroMQ", "SwitchboardSchema", "SwitchboardCore", "SwitchboardStore", "SwitchboardPostgres",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),

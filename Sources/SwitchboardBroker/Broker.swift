@@ -1,7 +1,9 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardPostgres
 import SwitchboardStore
 import ZeroMQ
 
@@ -21,7 +23,10 @@ public final class Broker: Service {
     /// True from the moment the endpoints are bound until the broker starts to stop.
     let serving = Locked(false)
     /// The open ledger, for the ops surface's reads (GRDB allows concurrent readers); nil until opened.
-    private let openLedger = Locked<Ledger?>(nil)
+    private let openLedger = Locked<(any LedgerStore)?>(nil)
+    /// Leader, standby (a pair on PostgreSQL), or alone (SQLite).
+    private let currentRole = Locked(BrokerRole.starting)
+    public var role: BrokerRole { currentRole.withLock { $0 } }
     /// When the broker started serving.
     public var startedAt: Timestamp { startTime.withLock { $0 } }
     private let startTime = Locked(Timestamp.now())
@@ -102,6 +107,7 @@ public final class Broker: Service {
         keep("http.listen", \.http)
         keep("data_dir", \.dataDirectory)
         keep("durability", \.durability)
+        keep("ledger", \.ledger)
         keep("retention", \.core.retention)
         keep("limits.high_water_mark", \.highWaterMark)
         keep("security.key", \.security.serverKey)
@@ -129,7 +135,7 @@ public final class Broker: Service {
 
     /// The ledger, once open: the ops surface reads it (never from the broker thread, never on the
     /// cooperative pool: see ``Ledger``).
-    public var ledger: Ledger? { openLedger.withLock { $0 } }
+    public var ledger: (any LedgerStore)? { openLedger.withLock { $0 } }
 
     public func run() async throws {
         defer { failPendingOperations() }
@@ -156,11 +162,24 @@ public final class Broker: Service {
     }
 
     private func start() async throws {
-        let ledger = try Ledger(directory: configuration.dataDirectory, durability: configuration.durability)
+        let ledger: any LedgerStore
+        var leadership: (election: LeaderElection, term: Int64)?
+        switch configuration.ledger.backend {
+        case .sqlite:
+            ledger = try Ledger(directory: configuration.dataDirectory, durability: configuration.durability)
+            currentRole.withLock { $0 = .single }
+        case .postgres:
+            guard let (postgres, election, term) = try await lead() else { return }
+            ledger = postgres
+            leadership = (election, term)
+        }
         openLedger.withLock { $0 = ledger }
+        defer { leadership?.election.close() }
         // Handed over in a box the broker thread empties: what was read (every open request, bodies included)
         // must not stay referenced for the daemon's lifetime once Core holds it.
-        let recovery = Locked<Recovery?>(try Recovery.load(from: ledger, logger: logger))
+        let logger = self.logger
+        let loaded = try await Broker.offThePool { try Recovery.load(from: ledger, logger: logger) }
+        let recovery = Locked<Recovery?>(loaded)
         let recovered = recovery.withLock { $0?.open.count ?? 0 }
         let context = try Context()
         defer { context.shutdown() }
@@ -181,7 +200,7 @@ public final class Broker: Service {
                 "security.insecure is on: the endpoints are plain (no CURVE encryption or authentication) and may be reachable beyond this machine",
                 metadata: ["endpoint": "\(configuration.endpoint)", "events": "\(configuration.eventsEndpoint)"])
         }
-        notifications.advance(to: try ledger.notificationBounds().latest)
+        notifications.advance(to: try await Broker.offThePool { try ledger.notificationBounds().latest })
         let writer = LedgerWriter(
             ledger: ledger, eventsEndpoint: configuration.eventsEndpoint, retention: configuration.core.retention,
             serverKey: configuration.security.serverKey, context: context,
@@ -205,6 +224,12 @@ public final class Broker: Service {
         serving.withLock { $0 = true }
         readiness.fulfil(true)
         let mailbox = thread.mailbox
+        // The leader renews its lease while it serves, and stops the moment it loses it.
+        let keeper = leadership.map { leadership in
+            Task {
+                await leadership.election.keepLead(leadership.term) { reason in mailbox.post(.fatal(reason)) }
+            }
+        }
         let outcome: Result<Void, Error>
         do {
             // Graceful shutdown (SIGTERM) and task cancellation both stop intake the same way.
@@ -225,7 +250,12 @@ public final class Broker: Service {
         }
         // The broker thread is gone: the ops surface is told at once, not after the writer's last commit.
         failPendingOperations()
+        keeper?.cancel()
         try await writer.stop()
+        if let leadership, (try? outcome.get()) != nil {
+            // A clean stop hands over at once rather than a lease later.
+            await leadership.election.release(leadership.term)
+        }
         do {
             try ledger.checkpoint()
         } catch {
@@ -234,6 +264,52 @@ public final class Broker: Service {
         if configuration.security.isEnabled { await zap.stop() }
         try outcome.get()
         logger.info("switchboardd stopped")
+    }
+
+    /// A pair on PostgreSQL: opens the ledger, stands by until this daemon takes the leader lease, and fences
+    /// the ledger's writes with its term. Nil if the daemon was told to stop while standing by.
+    private func lead() async throws -> (PostgresLedger, LeaderElection, Int64)? {
+        let settings = configuration.ledger
+        let location: PostgresLocation
+        do {
+            location = try PostgresLocation(url: settings.url ?? "")
+        } catch {
+            throw LedgerError(path: "ledger.url", reason: "\(error)")
+        }
+        let logger = self.logger
+        let postgres = try await Broker.offThePool {
+            try PostgresLedger(location: location, idleTransactionTimeout: settings.lease, logger: logger)
+        }
+        let holder = settings.name ?? "\(ProcessInfo.processInfo.hostName) \(configuration.endpoint)"
+        let election = try LeaderElection(location: location, settings: settings, holder: holder, logger: logger)
+        currentRole.withLock { $0 = .standby(leader: nil) }
+        logger.info("the ledger is on PostgreSQL: standing by until this daemon holds the leader lease",
+                    metadata: ["ledger": "\(postgres.path)", "self": "\(holder)", "lease": "\(settings.lease)"])
+        let term: Int64
+        do {
+            term = try await cancelWhenGracefulShutdown { [currentRole] in
+                try await election.waitForLead { leader in
+                    currentRole.withLock { $0 = .standby(leader: leader.map { .init(name: $0.name, term: $0.token) }) }
+                }
+            }
+        } catch is CancellationError {
+            election.close()
+            try? postgres.close()
+            readiness.fulfil(false)
+            logger.info("switchboardd stopped while standing by")
+            return nil
+        }
+        postgres.fence(term: term)
+        currentRole.withLock { $0 = .leader(term: term) }
+        logger.notice("this daemon leads now: taking over from the ledger", metadata: ["term": "\(term)", "self": "\(holder)"])
+        return (postgres, election, term)
+    }
+
+    /// Runs blocking ledger work on a thread of its own, never on the cooperative pool.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
     }
 
     private func startBrokerThread(

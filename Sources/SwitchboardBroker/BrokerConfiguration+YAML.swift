@@ -2,6 +2,7 @@ import Foundation
 import SwitchboardCore
 import SwitchboardSchema
 import SwitchboardStore
+import SwitchboardPostgres
 import Yams
 
 /// Reads the configuration file. Every key is optional; what is left out keeps its default, so an empty file (or one
@@ -87,7 +88,8 @@ extension BrokerConfiguration {
     /// Every key the file may hold, by section. `<name>` stands for a department's name.
     static let configurationKeys: [(section: String, keys: [String])] = [
         ("", ["endpoint", "events", "http", "security", "data_dir", "durability", "retention", "log", "limits",
-              "heartbeat", "shutdown", "defaults", "departments", "webhooks"]),
+              "heartbeat", "shutdown", "defaults", "departments", "webhooks", "ledger"]),
+        ("ledger", ["backend", "url", "lease", "renew_interval", "name"]),
         ("http", ["listen", "tokens", "agents", "integrations", "cors"]),
         ("http.agents.<name>", ["token", "submit"]),
         ("http.integrations.<name>", ["token", "submit"]),
@@ -199,6 +201,7 @@ struct ConfigurationReader {
                 config.core.retention = try duration(entry, in: .seconds(60)...(.seconds(100 * 365 * 86_400)))
             }
         }
+        if let section = top["ledger"] { readLedger(section, into: &config) }
         if let section = top["log"] { readLog(section, into: &config) }
         if let section = top["limits"] { readLimits(section, into: &config) }
         if let section = top["heartbeat"] { readHeartbeat(section, into: &config) }
@@ -233,6 +236,63 @@ struct ConfigurationReader {
             }
         }
         return config
+    }
+
+    private func readLedger(_ section: Entry, into config: inout BrokerConfiguration) {
+        var ledger: [String: Entry] = [:]
+        collecting { () throws(ConfigurationError) in ledger = try fields(of: section.value, path: section.path, section: "ledger") }
+        collecting { () throws(ConfigurationError) in
+            guard let entry = ledger["backend"] else { return }
+            let text = try string(entry)
+            guard let backend = LedgerSettings.Backend(rawValue: text) else {
+                throw failure(
+                    .invalidValue, at: entry,
+                    "backend must be 'sqlite' (one daemon, the ledger in data_dir) or 'postgres' (a pair of daemons "
+                        + "sharing a PostgreSQL database); got '\(text)'")
+            }
+            config.ledger.backend = backend
+        }
+        collecting { () throws(ConfigurationError) in
+            guard let entry = ledger["url"] else {
+                if config.ledger.backend == .postgres {
+                    throw failure(.invalidValue, at: section, "backend postgres needs url: postgres://USER@HOST:PORT/DATABASE")
+                }
+                return
+            }
+            let text = try string(entry)
+            do {
+                _ = try PostgresLocation(url: text, environment: [:])
+            } catch {
+                throw failure(.invalidValue, at: entry, "url \(error)")
+            }
+            if config.ledger.backend != .postgres {
+                throw failure(.invalidValue, at: entry, "url is read only with backend: postgres")
+            }
+            config.ledger.url = text
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = ledger["lease"] { config.ledger.lease = try duration(entry, in: LedgerSettings.leaseRange) }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = ledger["renew_interval"] {
+                config.ledger.renewInterval = try duration(entry, in: .milliseconds(50)...(.seconds(300)))
+            }
+            if config.ledger.renewInterval * 2 > config.ledger.lease, let entry = ledger["renew_interval"] ?? ledger["lease"] {
+                throw failure(
+                    .invalidValue, at: entry,
+                    "renew_interval must be at most half the lease, so one late renewal does not lose the lead; lease is "
+                        + "\(DurationParser.format(config.ledger.lease)), renew_interval \(DurationParser.format(config.ledger.renewInterval))")
+            }
+        }
+        collecting { () throws(ConfigurationError) in
+            if let entry = ledger["name"] {
+                let name = try string(entry)
+                guard !name.isEmpty, name.utf8.count <= 200 else {
+                    throw failure(.invalidValue, at: entry, "name must be 1 to 200 characters")
+                }
+                config.ledger.name = name
+            }
+        }
     }
 
     private func readHTTP(_ section: Entry, into config: inout BrokerConfiguration) {

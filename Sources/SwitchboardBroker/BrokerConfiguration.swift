@@ -22,6 +22,8 @@ public struct BrokerConfiguration: Sendable, Equatable {
     public var security = SecurityConfiguration()
     /// Where the daemon keeps its ledger (`switchboard.sqlite`).
     public var dataDirectory: String = "./var"
+    /// SQLite in `dataDirectory` (the default) or a PostgreSQL database shared by an active/standby pair.
+    public var ledger = LedgerSettings()
     /// `fsync`: a commit survives power loss (SQLite synchronous=FULL). `os`: it survives a crash of the
     /// daemon but not of the machine (synchronous=NORMAL), and commits are cheaper.
     public var durability: Durability = .fsync

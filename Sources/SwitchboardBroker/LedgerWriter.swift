@@ -20,7 +20,7 @@ final class LedgerWriter: Sendable {
     }
 
     private let thread = SocketThread<Command>(name: "sb-ledger")
-    private let ledger: Ledger
+    private let ledger: any LedgerStore
     private let eventsEndpoint: String
     private let context: Context
     private let retention: Duration
@@ -30,7 +30,7 @@ final class LedgerWriter: Sendable {
     private let hub: NotificationHub
 
     init(
-        ledger: Ledger, eventsEndpoint: String, retention: Duration, serverKey: CurveKeyPair?, context: Context,
+        ledger: any LedgerStore, eventsEndpoint: String, retention: Duration, serverKey: CurveKeyPair?, context: Context,
         notifications policy: NotificationPolicy, hub: NotificationHub, logger: Logger
     ) {
         self.policy = policy

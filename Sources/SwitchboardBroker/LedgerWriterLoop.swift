@@ -6,7 +6,7 @@ import ZeroMQ
 
 /// The ledger writer thread's state and work (see ``LedgerWriter``).
 struct LedgerWriterLoop {
-    let ledger: Ledger
+    let ledger: any LedgerStore
     var publisher: PublisherLoop
     let broker: Mailbox<BrokerMessage>
     let retention: Duration
@@ -23,7 +23,7 @@ struct LedgerWriterLoop {
     static let pruneInterval: Duration = .seconds(60)
 
     init(
-        ledger: Ledger, publisher: PublisherLoop, broker: Mailbox<BrokerMessage>, retention: Duration,
+        ledger: any LedgerStore, publisher: PublisherLoop, broker: Mailbox<BrokerMessage>, retention: Duration,
         notifications policy: NotificationPolicy = .none, hub: NotificationHub = NotificationHub(), logger: Logger
     ) {
         self.policy = policy

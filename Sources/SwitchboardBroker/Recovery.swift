@@ -9,7 +9,7 @@ struct Recovery: Sendable {
     var finished: [(requestID: String, ticket: Ticket, finishedAt: Timestamp)]
     var lastTicket: Ticket?
 
-    static func load(from ledger: Ledger, logger: Logger) throws -> Recovery {
+    static func load(from ledger: any LedgerStore, logger: Logger) throws -> Recovery {
         let started = Timestamp.now()
         let open = try ledger.openRequests().map { stored in
             // An open request must come back: a ticket that cannot be one of ours stops the start, named.

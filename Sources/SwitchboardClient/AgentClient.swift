@@ -56,7 +56,12 @@ public final class AgentClient: Sendable {
         department: String, body: [UInt8], priority: Priority = .normal, requestID: String = UUID().uuidString,
         timeout: Duration = .seconds(10)
     ) async throws -> Submission {
-        try await wait(timeout: timeout, what: "ACCEPTED for request \(requestID)") { state, id, continuation in
+        // With a pair's endpoints, the submission is sent again every second until it is accepted: one sent
+        // to a leader that died before it was durable is lost, and the same request id is one request anyway.
+        let message = AgentMessage.submit(requestID: requestID, department: department, priority: priority, body: body)
+        let resend = BrokerEndpoints.isPair(endpoint) ? repeating(message, every: .seconds(1)) : nil
+        defer { resend?.cancel() }
+        return try await wait(timeout: timeout, what: "ACCEPTED for request \(requestID)") { state, id, continuation in
             state.submits[requestID, default: []].append((id, continuation))
         } remove: { waiters, id in
             waiters.submits.removeWaiter(requestID, id)
@@ -187,6 +192,17 @@ public final class AgentClient: Sendable {
         }
     }
 
+    private func repeating(_ message: AgentMessage, every interval: Duration) -> Task<Void, Never> {
+        let mailbox = thread.mailbox
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if Task.isCancelled { return }
+                mailbox.post(.send(message))
+            }
+        }
+    }
+
     private func pollTask(ticket: String) -> Task<Void, Never> {
         let mailbox = thread.mailbox, interval = pollInterval
         return Task {
@@ -207,7 +223,7 @@ public final class AgentClient: Sendable {
             try socket.setLinger(milliseconds: 0)
             try curve?.apply(to: socket)
             try socket.setReconnectInterval(milliseconds: 100, maxMilliseconds: 2000)
-            try socket.connect(endpoint)
+            try BrokerEndpoints.connect(socket, to: endpoint)
             ready()
             var poller = Poller()
             poller.add(socket)

@@ -25,8 +25,8 @@ final class WorkerSession: @unchecked Sendable {
         var reconnectDelay = worker.options.reconnectDelay.milliseconds
         while true {
             let socket = try connect()
-            defer { socket.close() }
-            switch try serve(socket: socket, mailbox: mailbox) {
+            defer { socket?.close() }
+            switch try socket.map({ try serve(socket: $0, mailbox: mailbox) }) ?? .brokerSilent {
             case .stopped:
                 return
             case .brokerSaidGoodbye:
@@ -44,13 +44,24 @@ final class WorkerSession: @unchecked Sendable {
 
     private enum SessionEnd { case stopped, brokerSaidGoodbye, brokerSilent }
 
-    private func connect() throws -> Socket {
+    /// A socket that has sent READY; nil if no daemon of a pair took it in time (it is closed then).
+    private func connect() throws -> Socket? {
         let socket = try context.socket(.dealer)
         try socket.setLinger(milliseconds: 500)
         try worker.options.curve?.apply(to: socket)
-        try socket.connect(worker.endpoint)
+        try BrokerEndpoints.connect(socket, to: worker.endpoint)
+        if BrokerEndpoints.isPair(worker.endpoint) {
+            // READY waits for a connection to the daemon that leads; none within the silence limit (a failover
+            // in progress) ends this session, and the next one tries again.
+            try socket.setSendTimeout(milliseconds: Int32(clamping: interval * Int64(worker.options.liveness)))
+        }
         let ready = ReadyInfo(departments: worker.departments, credit: worker.credit, name: worker.name)
-        try socket.send(frames: WorkerMessage.ready(info: JSONCoding.encode(ready)).encode())
+        do {
+            try socket.send(frames: WorkerMessage.ready(info: JSONCoding.encode(ready)).encode())
+        } catch let error as ZMQError where error.isWouldBlock {
+            socket.close()
+            return nil
+        }
         return socket
     }
 

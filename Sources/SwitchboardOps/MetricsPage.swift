@@ -154,6 +154,21 @@ extension MetricsPage {
         var webhookNames: [String] = []
     }
 
+    /// Which role the daemon has (`switchboard_role`, one series per role, 1 for the one it has) and, in a
+    /// pair, its leader term: a pair's two scrapes together show exactly one leader.
+    static func renderRole(_ role: BrokerRole) -> String {
+        var out = PrometheusText()
+        out.family("switchboard_role", .gauge, "1 for the daemon's role: single (its own SQLite ledger), leader or standby (a pair on PostgreSQL), starting.")
+        for name in ["starting", "single", "leader", "standby"] {
+            out.sample("switchboard_role", ["role": name], name == role.name ? 1.0 : 0.0)
+        }
+        if case .leader(let term) = role {
+            out.family("switchboard_leader_term", .gauge, "The leader lease's term (fencing token) this daemon leads in.")
+            out.sample("switchboard_leader_term", Double(term))
+        }
+        return out.text
+    }
+
     static func renderHTTP(_ out: inout PrometheusText, _ counts: HTTPCounts) {
         out.family("switchboard_http_refusals_total", .counter, "HTTP requests refused (401, 403 and the agent API's other errors), by status and reason.")
         for (key, count) in counts.refusals.sorted(by: { ($0.key.status, $0.key.reason) < ($1.key.status, $1.key.reason) }) {

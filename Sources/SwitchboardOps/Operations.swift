@@ -121,16 +121,24 @@ final class Operations: Sendable {
         try await live { try await $0.snapshot() }
     }
 
+    /// Leader, standby or alone.
+    var role: BrokerRole { broker.role }
+
     /// Whether the daemon can do its work, and if not, why.
     func readiness() -> [String] {
         var problems: [String] = []
+        if case .standby(let leader) = broker.role {
+            let who = leader.map { "\($0.name) leads (term \($0.term))" } ?? "no daemon leads yet"
+            problems.append("standby: \(who); this daemon takes over when the leader's lease ends")
+            return problems
+        }
         if !broker.isServing { problems.append("the broker is not serving: its ZeroMQ endpoints are not bound (starting or stopping)") }
-        if let ledger = broker.ledger {
+        if let ledger = broker.ledger as? Ledger {
             let directory = (ledger.path as NSString).deletingLastPathComponent
             if access(directory, W_OK) != 0 || access(ledger.path, W_OK) != 0 {
                 problems.append("the ledger \(ledger.path) is not writable")
             }
-        } else {
+        } else if broker.ledger == nil {
             problems.append("the ledger is not open yet")
         }
         return problems
@@ -268,8 +276,10 @@ final class Operations: Sendable {
         }
     }
 
-    func ledgerRead<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
-        guard broker.ledger != nil else { throw OpsError.unavailable }
+    func ledgerRead<T: Sendable>(_ body: @escaping @Sendable (any LedgerStore) throws -> T) async throws -> T {
+        guard let open = broker.ledger else { throw OpsError.unavailable }
+        // PostgreSQL: the ledger's own read connection. SQLite: a read-only connection of the ops surface's.
+        guard open is Ledger else { return try await reader.read { try body(open) } }
         let directory = broker.configuration.dataDirectory
         return try await reader.read { [self] in
             let ledger = try readConnection.withLock { connection in

@@ -13,17 +13,26 @@ enum OpsRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
         }
         router.get("/healthz") { _, _ in
-            json(HealthReport(status: .alive))
+            json(HealthReport(status: .alive, role: operations.role.name))
         }
         router.get("/readyz") { _, _ in
             let problems = operations.readiness()
+            let role = operations.role.name
             return problems.isEmpty
-                ? json(HealthReport(status: .ready))
-                : json(HealthReport(status: .notReady, problems: problems), status: .serviceUnavailable)
+                ? json(HealthReport(status: .ready, role: role))
+                : json(HealthReport(status: .notReady, problems: problems, role: role), status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             try await respond {
+                let role = operations.role
+                if case .leader = role {} else if case .single = role {} else {
+                    // A standby (or a daemon still starting) has no broker to report on: its role only.
+                    return Response(
+                        status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: MetricsPage.renderRole(role))))
+                }
                 let text = MetricsPage.render(try await operations.snapshot(), http: operations.httpCounts)
+                    + MetricsPage.renderRole(role)
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -212,7 +212,7 @@ public final class WebhookDispatcher: Service, Sendable {
         counters.withLock { $0.pending = byName }
     }
 
-    private func ledger<T: Sendable>(_ body: @escaping @Sendable (Ledger) throws -> T) async throws -> T {
+    private func ledger<T: Sendable>(_ body: @escaping @Sendable (any LedgerStore) throws -> T) async throws -> T {
         guard let ledger = broker.ledger else { throw OpsError.unavailable }
         return try await reader.read { try body(ledger) }
     }

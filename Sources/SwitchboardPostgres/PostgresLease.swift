@@ -17,6 +17,12 @@ public struct PostgresLease: Sendable {
         public var token: Int64
         /// Milliseconds until the lease expires (negative: expired, nobody leads).
         public var remainingMilliseconds: Int64
+
+        public init(name: String, token: Int64, remainingMilliseconds: Int64) {
+            self.name = name
+            self.token = token
+            self.remainingMilliseconds = remainingMilliseconds
+        }
     }
 
     let client: PostgresClient

@@ -113,6 +113,13 @@ enum PostgresSchema {
                 key TEXT NOT NULL PRIMARY KEY,
                 value BIGINT NOT NULL
             );
+
+            CREATE TABLE IF NOT EXISTS switchboard_leader (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                holder TEXT NOT NULL,
+                token BIGINT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            );
             """),
     ]
 }

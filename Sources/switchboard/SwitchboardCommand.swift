@@ -26,7 +26,7 @@ struct SwitchboardCommand: AsyncParsableCommand {
 
 /// Options every subcommand that talks to the broker's request endpoint shares.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "The broker's request endpoint.")
+    @Option(help: "The broker's request endpoint; for an active/standby pair, both, comma-separated (tcp://a:5570,tcp://b:5570).")
     var endpoint: String = ProcessInfo.processInfo.environment["SWITCHBOARD_ENDPOINT"] ?? "tcp://127.0.0.1:5570"
 
     @OptionGroup var keys: CurveOptions

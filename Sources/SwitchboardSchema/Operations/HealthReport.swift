@@ -13,10 +13,13 @@ public struct HealthReport: Codable, Sendable, Equatable {
     public var version: String?
     /// What keeps the daemon from being ready, one sentence each.
     public var problems: [String]?
+    /// `single` (its own SQLite ledger), `leader` or `standby` (a pair on PostgreSQL), or `starting`.
+    public var role: String?
 
-    public init(status: Status, version: String? = SwitchboardVersion.current, problems: [String]? = nil) {
+    public init(status: Status, version: String? = SwitchboardVersion.current, problems: [String]? = nil, role: String? = nil) {
         self.status = status
         self.version = version
         self.problems = problems
+        self.role = role
     }
 }

@@ -58,6 +58,8 @@ class Agent:
     def __init__(self, options: argparse.Namespace) -> None:
         self.context = zmq.Context()
         self.socket = swb.open_dealer(self.context, options.endpoint, options.key, options.server_key)
+        if swb.is_pair(options.endpoint):
+            self.socket.setsockopt(zmq.SNDTIMEO, 1000)
         self.deadline = time.monotonic() + options.timeout
 
     def close(self) -> None:
@@ -65,7 +67,10 @@ class Agent:
         self.context.term()
 
     def send(self, message: swb.Message) -> None:
-        swb.send(self.socket, message)
+        try:
+            swb.send(self.socket, message)
+        except zmq.Again:
+            pass  # a pair with no leader reachable this second: the submission is sent again
 
     def next_message(self, within: float | None = None) -> swb.Message | None:
         """The next well-formed message, or None when `within` seconds (at most until the deadline) pass."""
@@ -86,11 +91,17 @@ class Agent:
 
     def submit(self, options: argparse.Namespace, body: bytes) -> str:
         request_id = options.request_id or f"py-agent-{uuid.uuid4()}"
-        self.send(swb.agent_message(
-            "SUBMIT", request_id=request_id, department=options.department, priority=options.priority, body=body))
+        submit = swb.agent_message(
+            "SUBMIT", request_id=request_id, department=options.department, priority=options.priority, body=body)
+        self.send(submit)
+        # A pair: sent again every second until accepted (one sent to a leader that died before it was durable is
+        # lost; the same request id is one request anyway).
+        resend = 1.0 if swb.is_pair(options.endpoint) else None
         while True:
-            message = self.next_message()
+            message = self.next_message(within=resend)
             if message is None:
+                if resend:
+                    self.send(submit)
                 continue
             if message.command == "ACCEPTED" and message["request_id"] == request_id:
                 notes = {200: " (already submitted with this request id)",
@@ -189,7 +200,8 @@ def duration(text: str) -> float:
 
 def parse_options(argv: list[str]) -> argparse.Namespace:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--endpoint", default="tcp://127.0.0.1:5570", help="the broker's endpoint")
+    common.add_argument("--endpoint", default="tcp://127.0.0.1:5570",
+                        help="the broker's endpoint; a pair's two, comma-separated")
     common.add_argument("--key", default=os.environ.get("SWITCHBOARD_KEY"), help="your secret certificate (CURVE)")
     common.add_argument("--server-key", default=os.environ.get("SWITCHBOARD_SERVER_KEY"),
                         help="the broker's public certificate (CURVE)")

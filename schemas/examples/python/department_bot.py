@@ -152,7 +152,16 @@ class DepartmentBot:
         poller = zmq.Poller()
         poller.register(socket, zmq.POLLIN)
         poller.register(self.shutdown.reader, zmq.POLLIN)
-        self.send(self.ready)
+        if swb.is_pair(self.options.endpoint):
+            # READY waits for a connection to the daemon that leads: none within the silence limit (a failover
+            # in progress) ends the session, and the next one tries again.
+            socket.setsockopt(zmq.SNDTIMEO, math.ceil(self.silence_limit * 1000))
+        try:
+            self.send(self.ready)
+        except zmq.Again:
+            socket.close()
+            log.info("no daemon of the pair took READY; trying again")
+            return RECONNECT
         log.info("READY sent departments=%s credit=%d endpoint=%s",
                  ",".join(self.departments), self.options.capacity, self.options.endpoint)
         self.last_heard = time.monotonic()
@@ -281,7 +290,8 @@ def duration(text: str) -> float:
 
 def parse_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--endpoint", default="tcp://127.0.0.1:5570", help="the broker's endpoint")
+    parser.add_argument("--endpoint", default="tcp://127.0.0.1:5570",
+                        help="the broker's endpoint; a pair's two, comma-separated")
     parser.add_argument("--department", action="append", help="a department to serve (repeatable; default claims)")
     parser.add_argument("--capacity", type=int, default=2, help="credit: requests held at once, 1 to 1000 (default 2)")
     parser.add_argument("--name", default=f"python-bot-{os.getpid()}", help="display name for operators")

@@ -485,7 +485,7 @@ def decode_event(frames: list[bytes]) -> tuple[str, dict[str, Any]]:
 
 
 def open_dealer(context: Any, endpoint: str, key_file: str | None = None, server_key_file: str | None = None) -> Any:
-    """A DEALER socket connected to the broker, as agents and workers use (§3). With `key_file` (your secret
+    """A DEALER socket connected to the broker (or to both daemons of a pair), as agents and workers use (§3). With `key_file` (your secret
     certificate, as `switchboard keygen` writes it) and `server_key_file` (the broker's public certificate) it
     is a CURVE client, for a broker that runs CURVE (§15)."""
     import zmq
@@ -505,8 +505,19 @@ def open_dealer(context: Any, endpoint: str, key_file: str | None = None, server
     socket.setsockopt(zmq.LINGER, 0)
     if curve:
         socket.curve_publickey, socket.curve_secretkey, socket.curve_serverkey = curve
-    socket.connect(endpoint)
+    # An active/standby pair: "tcp://a:5570,tcp://b:5570". Only the leader binds, so with IMMEDIATE messages go
+    # to the daemon that leads and the socket reaches the new leader by itself after a failover.
+    endpoints = [part.strip() for part in endpoint.split(",") if part.strip()]
+    if len(endpoints) > 1:
+        socket.setsockopt(zmq.IMMEDIATE, 1)
+    for one in endpoints or [endpoint]:
+        socket.connect(one)
     return socket
+
+
+def is_pair(endpoint: str) -> bool:
+    """Whether `endpoint` lists an active/standby pair's endpoints (comma-separated)."""
+    return len([part for part in endpoint.split(",") if part.strip()]) > 1
 
 
 def send(socket: Any, message: Message) -> None:
