@@ -127,6 +127,10 @@ let package = Package(
         .testTarget(name: "SwitchboardOpsTests", dependencies: ["SwitchboardOps", "SwitchboardBroker", "SwitchboardSchema"]),
         .testTarget(name: "SwitchboardClientTests", dependencies: ["SwitchboardClient", "SwitchboardBroker"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["ZeroMQ", "SwitchboardSchema", "SwitchboardClient", "SwitchboardStore"]),
+            name: "EndToEndTests",
+            dependencies: [
+                "ZeroMQ", "SwitchboardSchema", "SwitchboardClient", "SwitchboardStore", "SwitchboardPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

@@ -33,7 +33,9 @@ final class LeaderElection: Sendable {
         self.holder = holder
         self.settings = settings
         self.logger = logger
-        runner = Task { await client.run() }
+        // Detached: a task created here would inherit the service group's graceful shutdown, and PostgresClient
+        // shuts its pool down on it, before the leader has released its lease.
+        runner = Task.detached { await client.run() }
     }
 
     deinit { runner.cancel() }

@@ -222,7 +222,8 @@ public final class AgentClient: Sendable {
             defer { socket.close() }
             try socket.setLinger(milliseconds: 0)
             try curve?.apply(to: socket)
-            try socket.setReconnectInterval(milliseconds: 100, maxMilliseconds: 2000)
+            // A pair: the standby's endpoint is tried often, so the agent reaches a new leader soon after it binds.
+            try socket.setReconnectInterval(milliseconds: 100, maxMilliseconds: BrokerEndpoints.isPair(endpoint) ? 500 : 2000)
             try BrokerEndpoints.connect(socket, to: endpoint)
             ready()
             var poller = Poller()
