@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard-bench",
             dependencies: [
-                "ZeroMQ", "SwitchboardSchema", "SwitchboardCore", "SwitchboardStore",
+                "ZeroMQ", "SwitchboardSchema", "SwitchboardCore", "SwitchboardStore", "SwitchboardPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

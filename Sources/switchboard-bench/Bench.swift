@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwitchboardPostgres
 import Foundation
 import Histogram
 import SwitchboardSchema
@@ -38,8 +39,15 @@ struct Load: ParsableCommand {
     @Option(name: .customLong("daemon-pid"), help: "With --endpoint: the daemon's process id, to report its CPU per round trip.")
     var daemonPID: Int32?
     @Option(help: "The switchboardd to start.") var daemon = siblingExecutable("switchboardd")
+    @Option(help: """
+        The ledger of the daemon the benchmark starts: sqlite, postgres (a private PostgreSQL server on 127.0.0.1, \
+        with fsync, started by the benchmark: Debian's postgresql-15), or both, one after the other in each run.
+        """)
+    var ledger = "sqlite"
 
     func validate() throws {
+        guard ["sqlite", "postgres", "both"].contains(ledger) else { throw ValidationError("--ledger is sqlite, postgres or both") }
+        guard endpoint == nil || ledger == "sqlite" else { throw ValidationError("--ledger starts daemons: it does not go with --endpoint") }
         guard ["native", "mdp"].contains(`protocol`) else { throw ValidationError("--protocol is native or mdp") }
         guard ["fsync", "os"].contains(durability) else { throw ValidationError("--durability is fsync or os") }
         guard ["none", "proxy"].contains(baseline) else { throw ValidationError("--baseline is none or proxy") }
@@ -55,6 +63,15 @@ struct Load: ParsableCommand {
             + "\(machineName()); libzmq \(ZeroMQ.Context.version)")
         var proxyRuns: [Summary] = []
         var brokerRuns: [Summary] = []
+        var postgresRuns: [Summary] = []
+        // One server for the whole benchmark, a fresh database per run; durable, as SQLite's fsync is.
+        let postgres = ledger == "sqlite" ? nil : try ScratchPostgres(durable: true)
+        defer { postgres?.stop() }
+        let backends: [String] = switch ledger {
+        case "both": ["sqlite", "postgres"]
+        case "postgres": ["postgres"]
+        default: ["sqlite"]
+        }
         for number in 1...runs {
             if baseline == "proxy" {
                 let proxy = try ProxyBaseline(frontendPort: try freePort(), backendPort: try freePort())
@@ -68,45 +85,65 @@ struct Load: ParsableCommand {
                 proxyRuns.append(summary)
                 print("run \(number) zmq_proxy     \(summary.line)")
             }
-            var started: DaemonProcess?
-            let target: String
-            var measured: ProcessCPU? = daemonPID.map(ProcessCPU.init(pid:))
-            if let endpoint {
-                target = endpoint
-            } else {
-                let process = try DaemonProcess(executable: daemon, durability: durability)
-                try process.waitUntilServing()
-                started = process
-                target = process.endpoint
-                measured = ProcessCPU(pid: process.process.processIdentifier)
+            for backend in backends {
+                var started: DaemonProcess?
+                let target: String
+                var measured: ProcessCPU? = daemonPID.map(ProcessCPU.init(pid:))
+                if let endpoint {
+                    target = endpoint
+                } else {
+                    var extra = ""
+                    if let postgres, backend == "postgres" {
+                        let url = try postgres.createDatabase("bench_\(number)")
+                        extra = "ledger:\n  backend: postgres\n  url: \(url)\n"
+                    }
+                    let process = try DaemonProcess(executable: daemon, durability: durability, extra: extra)
+                    try process.waitUntilServing()
+                    started = process
+                    target = process.endpoint
+                    measured = ProcessCPU(pid: process.process.processIdentifier)
+                }
+                defer {
+                    started?.stop()
+                    started?.remove()
+                }
+                var load = LoadRun(
+                    wire: `protocol` == "mdp" ? .mdp : .native, clientEndpoint: target, workerEndpoint: target,
+                    department: "bench", clients: clients, inFlight: inFlight, workers: workers, bodyBytes: bodyBytes,
+                    warmup: warm, duration: window)
+                load.daemon = measured
+                let result = try load.run()
+                var summary = Summary(result, seconds: window.seconds)
+                summary.peakMemory = started?.memory.peak
+                if backend == "postgres" {
+                    postgresRuns.append(summary)
+                    print("run \(number) switchboardd/pg \(summary.line)")
+                } else {
+                    brokerRuns.append(summary)
+                    print("run \(number) switchboardd  \(summary.line)")
+                }
             }
-            defer {
-                started?.stop()
-                started?.remove()
-            }
-            var load = LoadRun(
-                wire: `protocol` == "mdp" ? .mdp : .native, clientEndpoint: target, workerEndpoint: target,
-                department: "bench", clients: clients, inFlight: inFlight, workers: workers, bodyBytes: bodyBytes,
-                warmup: warm, duration: window)
-            load.daemon = measured
-            let result = try load.run()
-            var summary = Summary(result, seconds: window.seconds)
-            summary.peakMemory = started?.memory.peak
-            brokerRuns.append(summary)
-            print("run \(number) switchboardd  \(summary.line)")
         }
-        let broker = Summary.median(brokerRuns)
         print("")
         print("median of \(runs)       throughput     p50      p90      p99    p99.9   daemon peak RSS   daemon CPU/round trip")
-        if !proxyRuns.isEmpty {
-            let proxy = Summary.median(proxyRuns)
-            print("zmq_proxy         \(proxy.table)")
-            print("switchboardd      \(broker.table)")
+        let proxy = proxyRuns.isEmpty ? nil : Summary.median(proxyRuns)
+        if let proxy { print("zmq_proxy         \(proxy.table)") }
+        let sqlite = brokerRuns.isEmpty ? nil : Summary.median(brokerRuns)
+        let onPostgres = postgresRuns.isEmpty ? nil : Summary.median(postgresRuns)
+        if let sqlite { print("switchboardd      \(sqlite.table)") }
+        if let onPostgres { print("switchboardd/pg   \(onPostgres.table)") }
+        if let proxy {
+            for (name, broker) in [("switchboardd", sqlite), ("switchboardd/pg", onPostgres)] {
+                guard let broker else { continue }
+                print(String(
+                    format: "ratio \(name)/proxy: throughput %.2fx, p99 %.2fx", broker.throughput / max(1, proxy.throughput),
+                    Double(broker.p99) / Double(max(1, proxy.p99))))
+            }
+        }
+        if let sqlite, let onPostgres {
             print(String(
-                format: "ratio switchboardd/proxy: throughput %.2fx, p99 %.2fx", broker.throughput / max(1, proxy.throughput),
-                Double(broker.p99) / Double(max(1, proxy.p99))))
-        } else {
-            print("switchboardd      \(broker.table)")
+                format: "ratio PostgreSQL/SQLite ledger: throughput %.2fx, p99 %.2fx (the daemon's CPU only; the PostgreSQL server's is not counted)",
+                onPostgres.throughput / max(1, sqlite.throughput), Double(onPostgres.p99) / Double(max(1, sqlite.p99))))
         }
     }
 }
