@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "switchboardd",
             dependencies: [
-                "SwitchboardBroker", "SwitchboardOps", "SwitchboardStore",
+                "SwitchboardBroker", "SwitchboardOps", "SwitchboardStore", "SwitchboardPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -383,3 +383,9 @@ public struct LedgerFailure: Error, CustomStringConvertible {
     public var description: String { "the ledger cannot be written: \(reason)" }
 }
 
+/// The broker stopped itself: its ZAP handler failed, or (a pair's leader) it lost the leader lease.
+public struct BrokerStopped: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}
+

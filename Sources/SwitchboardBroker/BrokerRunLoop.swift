@@ -60,7 +60,7 @@ struct BrokerRunLoop {
     /// What other threads posted: durability notices, the ops surface's work, the ledger's replies, reloads,
     /// a stop. After a failure the rest of the batch is answered (operations fail) before the thread leaves.
     private mutating func handleMailbox() throws {
-        var failure: LedgerFailure?
+        var failure: (any Error)?
         for message in mailbox.drain() {
             switch message {
             case .operate(let operation) where failure != nil:
@@ -85,7 +85,7 @@ struct BrokerRunLoop {
                 failure = LedgerFailure(reason: reason)
             case .fatal(let reason):
                 logger.critical("stopping: \(reason)")
-                failure = LedgerFailure(reason: reason)
+                failure = BrokerStopped(reason: reason)
             case .stop:
                 let now = Timestamp.now()
                 guard phase.stop(at: now) else { break }

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SwitchboardBroker
 import SwitchboardOps
+import SwitchboardPostgres
 import SwitchboardSchema
 import SwitchboardStore
 
@@ -89,6 +90,14 @@ struct Switchboardd: AsyncParsableCommand {
             print("configuration OK: \(config ?? "(no file: the defaults)")")
             print("  endpoint \(settings.endpoint), events \(settings.eventsEndpoint), http \(settings.http.map { "\($0)" } ?? "off")")
             print("  data_dir \(settings.dataDirectory), durability \(settings.durability.rawValue), log level \(settings.logLevel)")
+            if settings.ledger.backend == .postgres, let url = settings.ledger.url,
+                let location = try? PostgresLocation(url: url, environment: [:])
+            {
+                print("  ledger on PostgreSQL \(location) (an active/standby pair), lease \(DurationParser.format(settings.ledger.lease)), "
+                    + "renewed every \(DurationParser.format(settings.ledger.renewInterval))")
+            } else {
+                print("  ledger on SQLite in data_dir")
+            }
             print("  departments \(settings.core.departments.map(\.name).joined(separator: ", "))")
             print("  CURVE \(settings.security.isEnabled ? "on, \(settings.security.principals.count) principal(s)" : "off")"
                 + ", drain timeout \(DurationParser.format(settings.drainTimeout))")
