@@ -69,6 +69,14 @@ final class WorkerSession: @unchecked Sendable {
         var poller = Poller()
         poller.add(socket)
         poller.add(fileDescriptor: mailbox.fileDescriptor)
+        // A pair: the leader's connection breaking (it died, or stopped) ends the session at once, rather than
+        // after the heartbeat silence limit, so the worker registers with the new leader as soon as it binds.
+        let lost = BrokerEndpoints.isPair(worker.endpoint) ? try watchDisconnects(socket) : nil
+        defer {
+            socket.stopMonitor()
+            lost?.close()
+        }
+        if let lost { poller.add(lost) }
         var lastHeard = Timestamp.now()
         var nextHeartbeat = Timestamp(milliseconds: lastHeard.rawValue + interval)
         let silenceLimit = interval * Int64(worker.options.liveness)
@@ -98,6 +106,14 @@ final class WorkerSession: @unchecked Sendable {
                     }
                 }
             }
+            if let lost, readable.count > 2, readable[2] {
+                while let event = try lost.receive(dontWait: true) {
+                    if Socket.monitorEvent(event.frames) == .disconnected {
+                        worker.logger.notice("the connection to the broker was lost; registering again")
+                        return .brokerSilent
+                    }
+                }
+            }
             let now = Timestamp.now()
             if now.rawValue - lastHeard.rawValue > silenceLimit {
                 worker.logger.warning("the broker is silent", metadata: ["silence.ms": "\(now.rawValue - lastHeard.rawValue)"])
@@ -108,6 +124,16 @@ final class WorkerSession: @unchecked Sendable {
                 nextHeartbeat = Timestamp(milliseconds: now.rawValue + interval)
             }
         }
+    }
+
+    /// A PAIR socket that receives `socket`'s broken connections.
+    private func watchDisconnects(_ socket: Socket) throws -> Socket {
+        let address = "inproc://switchboard-worker-monitor-\(UUID().uuidString)"
+        try socket.monitor(address, events: .disconnected)
+        let monitor = try context.socket(.pair)
+        try monitor.setLinger(milliseconds: 0)
+        try monitor.connect(address)
+        return monitor
     }
 
     /// Handles one message from the broker; returns how the session ends, if it does.

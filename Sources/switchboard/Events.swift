@@ -11,7 +11,7 @@ struct Events: AsyncParsableCommand {
 
     @Option(
         name: [.customLong("endpoint"), .customLong("events")],
-        help: "The broker's events endpoint (its PUB socket, default port 5571; not the request endpoint, 5570).")
+        help: "The broker's events endpoint (its PUB socket, default port 5571; not the request endpoint, 5570); a pair's two, comma-separated.")
     var endpoint: String = ProcessInfo.processInfo.environment["SWITCHBOARD_EVENTS"] ?? "tcp://127.0.0.1:5571"
 
     @Option(help: "Only events whose type starts with this prefix (repeatable).")
@@ -45,7 +45,10 @@ struct Events: AsyncParsableCommand {
         try socket.setLinger(milliseconds: 0)
         if let curve { try socket.setCurveClient(keyPair: curve.clientKey, serverKey: curve.serverPublicKey) }
         for topic in topics.isEmpty ? [""] : topics { try socket.subscribe(Array(topic.utf8)) }
-        try socket.connect(endpoint)
+        // A pair: both daemons' events endpoints; only the leader publishes.
+        for one in BrokerEndpoints.parse(endpoint).isEmpty ? [endpoint] : BrokerEndpoints.parse(endpoint) {
+            try socket.connect(one)
+        }
         var seen = 0
         var poller = Poller()
         poller.add(socket)
