@@ -153,6 +153,48 @@ struct FailoverTests {
         }
     }
 
+    @Test("the Python examples and the CLI, given both endpoints, follow the leader across a kill -9")
+    func examplesFollowTheLeader() async throws {
+        try await DaemonPair.with { pair in
+            let first = try await pair.waitForLeader()
+            let events = try EventWatcher(endpoint: pair.members[first].eventsEndpoint)
+            try await events.waitUntilSubscribed(requestEndpoint: pair.members[first].endpoint, department: "billing")
+            let bot = try PythonExamplesTests.python(
+                "py-bot", "department_bot.py",
+                ["--endpoint", pair.endpoints, "--department", "claims", "--capacity", "2", "--name", "py-bot",
+                 "--heartbeat", Daemon.heartbeat, "--work-time", "100ms"],
+                directory: pair.directory)
+            defer { bot.signal(SIGKILL) }
+            _ = try await events.next(within: .seconds(20)) { $0.type == .workerJoined && $0.worker == "py-bot" }
+
+            func ask(_ name: String, _ question: String) async throws -> [String] {
+                let agent = try PythonExamplesTests.python(
+                    name, "agent.py",
+                    ["ask", "--endpoint", pair.endpoints, "--timeout", "30s", "--poll", "500ms", "--department", "claims",
+                     question],
+                    directory: pair.directory)
+                #expect(try await agent.exitCode(within: .seconds(40)) == 0, "\(agent.stderr)")
+                return PythonExamplesTests.lines(agent)
+            }
+            #expect(try await ask("py-agent-1", "Status of claim C-1001?").last == "answer: Claim C-1001: paid on 2026-11-02.")
+
+            pair.process(first).signal(SIGKILL)
+            _ = try await pair.process(first).exitCode(within: .seconds(10))
+            // Asked at once: the submission is sent again until the new leader takes it, and the bot, having
+            // registered with it, answers.
+            #expect(try await ask("py-agent-2", "Status of claim C-1001?").last == "answer: Claim C-1001: paid on 2026-11-02.")
+            #expect(try await pair.role(1 - first) == "leader")
+
+            // The CLI, with the endpoints from the environment.
+            let cli = try ChildProcess(
+                name: "cli-ask", executable: try TestEnvironment.executable("switchboard"),
+                arguments: ["ask", "--department", "claims", "--timeout", "30s", "Status of claim C-1001?"],
+                directory: pair.directory, environment: ["SWITCHBOARD_ENDPOINT": pair.endpoints])
+            #expect(try await cli.exitCode(within: .seconds(40)) == 0, "\(cli.stderr)")
+            #expect(cli.stdout.contains("Claim C-1001: paid on 2026-11-02."), "\(cli.stdout)")
+        }
+    }
+
     static func runClient(_ client: Int, endpoint: String, answered: Locked<Int>, progress: Notifier) async throws
         -> CrashTortureTests.Outcome
     {

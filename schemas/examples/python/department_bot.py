@@ -165,16 +165,27 @@ class DepartmentBot:
         log.info("READY sent departments=%s credit=%d endpoint=%s",
                  ",".join(self.departments), self.options.capacity, self.options.endpoint)
         self.last_heard = time.monotonic()
+        # A pair: the leader's connection breaking (it died or stopped) ends the session at once, not after the
+        # silence limit, so the bot registers with the new leader as soon as it binds.
+        monitor = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED) if swb.is_pair(self.options.endpoint) else None
+        if monitor is not None:
+            poller.register(monitor, zmq.POLLIN)
         try:
             while True:
                 if self.shutdown.requested:
-                    self.send(swb.worker_message("DISCONNECT"))
+                    try:
+                        self.send(swb.worker_message("DISCONNECT"))
+                    except zmq.Again:
+                        pass  # no daemon of the pair to tell
                     log.info("DISCONNECT sent; the broker requeues held=%d", len(self.held))
                     socket.close(linger=1000)  # give the DISCONNECT a moment to leave
                     return STOPPED
                 ready = dict(poller.poll(math.ceil(self.poll_timeout() * 1000)))
                 if self.shutdown.reader in ready:
                     self.shutdown.drain()
+                if monitor is not None and monitor in ready:
+                    log.info("the connection to the broker was lost; registering again")
+                    return RECONNECT
                 while socket.poll(0):
                     outcome = self.handle(socket.recv_multipart())
                     if outcome:
@@ -186,7 +197,13 @@ class DepartmentBot:
                     return RECONNECT
                 if now - self.last_sent >= self.heartbeat:
                     self.send(swb.worker_message("HEARTBEAT"))
+        except zmq.Again:
+            log.info("no daemon of the pair takes messages; registering again")
+            return RECONNECT
         finally:
+            if monitor is not None:
+                socket.disable_monitor()
+                monitor.close()
             socket.close()
 
     def poll_timeout(self) -> float:
