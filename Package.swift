@@ -120,7 +120,10 @@ let package = Package(
             dependencies: ["SwitchboardStore", "SwitchboardPostgres", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "SwitchboardPostgresTests",
-            dependencies: ["SwitchboardPostgres", .product(name: "PostgresNIO", package: "postgres-nio")]),
+            dependencies: [
+                "SwitchboardPostgres", "SwitchboardCore", "SwitchboardSchema",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
         .testTarget(
             name: "SwitchboardBrokerTests",
             dependencies: ["SwitchboardBroker", "ZeroMQ", .product(name: "Logging", package: "swift-log")]),

@@ -5,8 +5,9 @@ import SwitchboardSchema
 import SwitchboardStore
 
 /// One group commit as multi-row statements (issue 16): the new requests in one INSERT, every other request
-/// row write in one UPDATE … FROM (VALUES …), the history in one INSERT, and the worker log, the audit lines,
-/// the notifications and the webhook deliveries in one each (a statement per 1,000 rows at most). The same
+/// row write in one UPDATE … FROM unnest(…), the history in one INSERT, and the worker log, the audit lines,
+/// the notifications and the webhook deliveries in one each. Each column goes as one array parameter
+/// (``PostgresColumn``), so the statements' text does not change with the number of rows. The same
 /// row folding as the SQLite ledger's (``RequestWrite``), except that every event, the routine ones too,
 /// becomes a history row: PostgreSQL writes them in the same statement anyway, so the SQLite ledger's
 /// `trail` shortcut would buy nothing here (`trail` stays 0, which both ledgers read as "all in the rows").
@@ -21,9 +22,9 @@ struct PostgresGroupWrite {
 
     init(_ changes: [Change], audits: [AuditRecord], policy: NotificationPolicy) {
         let (requests, workers) = RequestWrite.fold(changes)
-        var inserts: [[PostgresValue]] = []
-        var updates: [[PostgresValue]] = []
-        var events: [[PostgresValue]] = []
+        var inserts = PostgresColumns()
+        var updates = PostgresColumns()
+        var events = PostgresColumns()
         var json: [UInt8] = []
         func snapshot(_ sla: SLAState?) -> PostgresValue {
             guard let sla else { return .text(nil) }
@@ -61,90 +62,92 @@ struct PostgresGroupWrite {
             }
             for row in request.fullHistory(changes) {
                 events.append([
-                    .int(events.count), .text(request.ticket.text), .text(row.type.rawValue), .bigint(row.at.rawValue),
+                    .text(request.ticket.text), .text(row.type.rawValue), .bigint(row.at.rawValue),
                     .text(row.department), .text(row.fromDepartment), .text(row.state?.rawValue), .int(row.attempt),
                     .text(row.worker), .text(row.reason), .bytes(row.body), .text(row.target?.rawValue),
                 ])
             }
         }
-        add(Self.insertRequests, inserts, suffix: " ON CONFLICT DO NOTHING")
-        add(Self.updateRequestsHead, updates, suffix: Self.updateRequestsTail)
-        add(Self.insertEventsHead, events, suffix: Self.insertEventsTail)
-        add(Self.insertWorkerEvents, workers.map { position in
+        add(Self.insertRequests, inserts, Self.insertRequestsTail)
+        add(Self.updateRequestsHead, updates, Self.updateRequestsTail)
+        add(Self.insertEventsHead, events, Self.insertEventsTail)
+        var workerRows = PostgresColumns()
+        for position in workers {
             let facts = changes[position].workerFacts!
-            return [
+            workerRows.append([
                 .text(changes[position].type.rawValue), .bigint(facts.at.rawValue), .text(facts.name),
                 .text(facts.departments.joined(separator: ",")), .int(facts.credit), .text(facts.reason),
-            ]
-        })
-        add(Self.insertAudits, audits.map { audit in
-            [
+            ])
+        }
+        add(Self.insertWorkerEvents, workerRows)
+        var auditRows = PostgresColumns()
+        for audit in audits {
+            auditRows.append([
                 .bigint(audit.at.rawValue), .text(audit.principal), .text(audit.kind), .text(audit.action),
                 .text(audit.ticket), .text(audit.department), .text(audit.outcome.rawValue), .text(audit.reason),
-            ]
-        })
+            ])
+        }
+        add(Self.insertAudits, auditRows)
         let rows = NotificationRow.rows(for: changes, policy: policy)
         if !rows.isEmpty {
-            // One statement whatever the count: a group's notifications are at most a few per change.
-            var statement = PostgresStatement(Self.insertNotifications)
-            for (index, row) in rows.enumerated() {
-                statement.append(index == 0 ? "" : ", ")
-                statement.append("(?, ?, ?, ?, ?, ?, ?)", [
+            var columns = PostgresColumns()
+            for row in rows {
+                columns.append([
                     .text(row.ticket), .text(row.type), .bigint(row.at), .text(row.agent), .text(row.via),
                     .text(row.department), .bytes(row.payload),
                 ])
             }
-            statement.append(" RETURNING id")
-            notifications = statement.query
+            notifications = Self.statement(Self.insertNotifications, columns, Self.insertNotificationsTail)
             deliveries = rows.map(\.webhooks)
             notificationTimes = rows.map(\.at)
         }
     }
 
-    /// Appends `head` + `(?, …), (?, …)` + `suffix` for the rows, a statement per ``PostgresLedger/rowsPerStatement``.
-    private mutating func add(_ head: String, _ rows: [[PostgresValue]], suffix: String = "") {
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start..<min(rows.count, start + PostgresLedger.rowsPerStatement)]
-            var statement = PostgresStatement(head)
-            for (index, row) in chunk.enumerated() {
-                let marks = Array(repeating: "?", count: row.count).joined(separator: ", ")
-                statement.append((index == 0 ? "(" : ", (") + marks + ")", row)
-            }
-            statement.append(suffix)
-            statements.append(statement.query)
-            start += chunk.count
-        }
+    /// `head` + `unnest(...)` of the columns + `tail`, if there is any row.
+    private mutating func add(_ head: String, _ columns: PostgresColumns, _ tail: String = "") {
+        guard !columns.isEmpty else { return }
+        statements.append(Self.statement(head, columns, tail))
+    }
+
+    private static func statement(_ head: String, _ columns: PostgresColumns, _ tail: String) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: columns.columns.count)
+        let source = columns.unnest(binding: &bindings)
+        return PostgresQuery(unsafeSQL: head + source + tail, binds: bindings)
     }
 
     var isEmpty: Bool { statements.isEmpty && notifications == nil }
 
     /// Sends the statements inside the caller's transaction; returns the last notification id written.
     func run(on connection: PostgresConnection, logger: Logger) throws -> Int64? {
-        for statement in statements {
-            _ = try connection.query(statement, logger: logger).wait().rows
+        // All queued at once (the connection runs them in order), so no statement waits for this thread to wake
+        // up after the one before; the first failure is the one thrown (the others fail with the transaction).
+        let pending = statements.map { connection.query($0, logger: logger) }
+        var failure: (any Error)?
+        for future in pending {
+            do { _ = try future.wait() } catch { failure = failure ?? error }
         }
+        if let failure { throw failure }
         guard let notifications else { return nil }
         let ids = try connection.query(notifications, logger: logger).wait().rows.map { try PostgresCells($0)(0, as: Int64.self) }
-        var statement = PostgresStatement(Self.insertDeliveries)
-        var any = false
+        var columns = PostgresColumns()
         for (index, id) in ids.enumerated() where index < deliveries.count {
             for hook in deliveries[index] {
-                statement.append(any ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)", [
-                    .text(hook), .bigint(id), .bigint(notificationTimes[index]), .bigint(notificationTimes[index]),
-                ])
-                any = true
+                columns.append([.text(hook), .bigint(id), .bigint(notificationTimes[index]), .bigint(notificationTimes[index])])
             }
         }
-        if any { _ = try connection.query(statement.query, logger: logger).wait().rows }
+        if !columns.isEmpty {
+            _ = try connection.query(Self.statement(Self.insertDeliveries, columns, ""), logger: logger).wait()
+        }
         return ids.last
     }
 
     static let insertRequests = """
         INSERT INTO request (ticket, request_id, department, priority, state, attempts, submitter, body, worker, reason,
             failure, updates, submitted_at, updated_at, deadline, sla, answered_at, answer, finished_at, offered_at,
-            accepted_at, agent, via) VALUES
+            accepted_at, agent, via)
+        SELECT * FROM\u{20}
         """
+    static let insertRequestsTail = " ON CONFLICT DO NOTHING"
 
     /// The changed columns of each request; a column whose value is NULL is left as it is (the nullable ones
     /// that may be cleared carry a flag), and a ticket the ledger does not hold is left alone.
@@ -161,10 +164,10 @@ struct PostgresGroupWrite {
             answered_at = COALESCE(u.answered_at, r.answered_at), sla = COALESCE(u.sla, r.sla),
             deadline = COALESCE(u.deadline, r.deadline), offered_at = COALESCE(u.offered_at, r.offered_at),
             accepted_at = COALESCE(u.accepted_at, r.accepted_at)
-        FROM (VALUES
+        FROM\u{20}
         """
     static let updateRequestsTail = """
-        ) AS u(ticket, department, priority, state, attempts, set_worker, worker, set_reason, reason, set_failure,
+         AS u(ticket, department, priority, state, attempts, set_worker, worker, set_reason, reason, set_failure,
             failure, updated_at, finished, updates, answer, answered_at, sla, deadline, offered_at, accepted_at)
         WHERE r.ticket = u.ticket
         """
@@ -175,17 +178,24 @@ struct PostgresGroupWrite {
             target)
         SELECT v.ticket, v.type, v.at, v.department, v.from_department, v.state, v.attempt, v.worker, v.reason, v.body,
             v.target
-        FROM (VALUES
+        FROM\u{20}
         """
     static let insertEventsTail = """
-        ) AS v(ord, ticket, type, at, department, from_department, state, attempt, worker, reason, body, target)
+         WITH ORDINALITY AS v(ticket, type, at, department, from_department, state, attempt, worker, reason, body, target, ord)
         WHERE EXISTS (SELECT 1 FROM request r WHERE r.ticket = v.ticket) ORDER BY v.ord
         """
 
-    static let insertWorkerEvents = "INSERT INTO worker_event (type, at, worker, departments, credit, reason) VALUES "
-    static let insertAudits = "INSERT INTO audit (at, principal, kind, action, ticket, department, outcome, reason) VALUES "
-    static let insertNotifications = "INSERT INTO notification (ticket, type, at, agent, via, department, payload) VALUES "
-    static let insertDeliveries = "INSERT INTO webhook_delivery (webhook, notification, created_at, next_attempt_at) VALUES "
+    static let insertWorkerEvents = "INSERT INTO worker_event (type, at, worker, departments, credit, reason) SELECT * FROM "
+    static let insertAudits = "INSERT INTO audit (at, principal, kind, action, ticket, department, outcome, reason) SELECT * FROM "
+    /// In the group's order (the ids, returned in that order, number the stream).
+    static let insertNotifications = """
+        INSERT INTO notification (ticket, type, at, agent, via, department, payload)
+        SELECT n.ticket, n.type, n.at, n.agent, n.via, n.department, n.payload FROM\u{20}
+        """
+    static let insertNotificationsTail = """
+         WITH ORDINALITY AS n(ticket, type, at, agent, via, department, payload, ord) ORDER BY n.ord RETURNING id
+        """
+    static let insertDeliveries = "INSERT INTO webhook_delivery (webhook, notification, created_at, next_attempt_at) SELECT * FROM "
 }
 
 extension PostgresLedger {

@@ -30,9 +30,6 @@ public final class PostgresLedger: LedgerStore {
     /// The leader's term; nil until fenced (a ledger no election guards: tests and the bench).
     private let term = NIOLockedValueBox<Int64?>(nil)
 
-    /// Rows per multi-row statement: PostgreSQL binds at most 65,535 parameters to one statement.
-    static let rowsPerStatement = 1000
-
     /// Connects to the database at `location` and brings its tables up to date (creating them on a new
     /// database). `idleTransactionTimeout` is set on every session (`idle_in_transaction_session_timeout`):
     /// a session paused inside a transaction (its daemon stopped) is ended by the server, so it cannot hold
@@ -99,12 +96,11 @@ public final class PostgresLedger: LedgerStore {
         let token = fencingTerm
         do {
             return try writer.with { connection in
-                try connection.execute("BEGIN", logger: logger)
+                let begin = connection.query("BEGIN", logger: logger)
+                let fence = token.map { connection.query(PostgresLease.fenceQuery($0), logger: logger) }
                 do {
-                    if let token {
-                        let held = try connection.query(PostgresLease.fenceQuery(token), logger: logger).wait().rows
-                        if held.isEmpty { throw LeaseLost(token: token) }
-                    }
+                    _ = try begin.wait()
+                    if let token, let fence, try fence.wait().rows.isEmpty { throw LeaseLost(token: token) }
                     let result = try body(connection, logger)
                     try connection.execute("COMMIT", logger: logger)
                     return result

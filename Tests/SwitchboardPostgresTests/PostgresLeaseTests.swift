@@ -3,6 +3,9 @@ import Logging
 import PostgresNIO
 import Testing
 
+import SwitchboardCore
+import SwitchboardSchema
+
 @testable import SwitchboardPostgres
 
 /// The leader lease and its fencing against a real PostgreSQL (a private server per test).
@@ -105,6 +108,64 @@ struct PostgresLeaseTests {
                 try await release.value
                 #expect((try await lease.current()?.remainingMilliseconds ?? 1) <= 0)
             }
+        }
+    }
+
+    @Test("the PostgreSQL ledger fenced by a term commits while it leads, and nothing once another term took over")
+    func ledgerCommitsAreFenced() async throws {
+        try await ScratchPostgres.with { server in
+            let url = try server.createDatabase("fenced")
+            let ledger = try PostgresLedger(location: try PostgresLocation(url: url), logger: Self.logger)
+            defer { try? ledger.close() }
+            // The lease table is in the ledger's database (its migration creates it): a client of that database.
+            let client = PostgresClient(
+                configuration: try PostgresLocation(url: url).clientConfiguration(sessionSettings: []),
+                backgroundLogger: Self.logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                let lease = PostgresLease(client: client, logger: Self.logger)
+                let term = try #require(try await lease.acquire(holder: "daemon-a", for: .seconds(2)))
+                ledger.fence(term: term)
+                try await Self.offThePool {
+                    try ledger.apply([Self.submitted(1, "while-leading")])
+                }
+                // The lease runs out, another daemon takes it: the old term's next group writes nothing.
+                try await lease.release(holder: "daemon-a", token: term)
+                #expect(try await lease.acquire(holder: "daemon-b", for: .seconds(30)) == term + 1)
+                let lost = await Self.offThePoolResult {
+                    try ledger.apply([Self.submitted(2, "after-losing")])
+                }
+                #expect(lost is LeaseLost, "\(String(describing: lost))")
+                let ids = try await Self.offThePool { try ledger.openRequests().map(\.requestID) }
+                #expect(ids == ["while-leading"])
+            }
+        }
+    }
+
+    static func submitted(_ offset: Int64, _ requestID: String) -> Change {
+        var issuer = TicketIssuer()
+        let ticket = issuer.next(at: Timestamp(milliseconds: 1_780_000_000_000 + offset))
+        return .submitted(Change.Submission(
+            facts: Change.RequestFacts(
+                ticket: ticket, requestID: requestID, department: "claims", priority: .normal, state: .queued,
+                attempt: 0, worker: nil, at: Timestamp(milliseconds: 1_780_000_000_000), sla: nil),
+            body: Array("question".utf8), submitter: .principal("a1b2"), deadline: Timestamp(milliseconds: 1_780_003_600_000)))
+    }
+
+    /// The ledger blocks its thread: run it on one of its own.
+    static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    static func offThePoolResult(_ body: @escaping @Sendable () throws -> Void) async -> (any Error)? {
+        do {
+            try await offThePool(body)
+            return nil
+        } catch {
+            return error
         }
     }
 }

@@ -219,4 +219,27 @@ struct LedgerApplyTests {
             #expect(try ledger.history(ticket: t1).map(\.type) == [.requestSubmitted])
         }
     }
+
+    @Test("a group of thousands of requests is one transaction that reads back whole", arguments: Backend.allCases)
+    func largeGroup(backend: Backend) throws {
+        try withLedger(backend) { ledger in
+            var changes: [Change] = []
+            for index in 0..<3000 {
+                let t = ticket(Int64(index))
+                changes += Changes.answered(t, requestID: "big-\(index)", at: Int64(index), via: index % 2 == 0 ? "crm" : nil)
+                if index % 3 == 0 {
+                    changes.append(Changes.request(.requestDuplicateAnswer, t, at: Int64(index) + 20, state: .answered, attempt: 1,
+                        worker: "w2", reason: "late", body: "again"))
+                }
+            }
+            try ledger.apply(changes)
+            #expect(try ledger.countsByState()[.answered] == 3000)
+            let sample = try #require(try ledger.request(ticket: ticket(2997)))
+            #expect(sample.requestID == "big-2997" && sample.answer == bytes("answer to big-2997") && sample.via == nil)
+            #expect(try ledger.request(ticket: ticket(2998))?.via == "crm")
+            #expect(try ledger.history(ticket: ticket(2997)).map(\.type)
+                == [.requestSubmitted, .requestOffered, .requestAnswered, .requestDuplicateAnswer])
+            #expect(try ledger.history(ticket: ticket(2998)).map(\.type) == [.requestSubmitted, .requestOffered, .requestAnswered])
+        }
+    }
 }
