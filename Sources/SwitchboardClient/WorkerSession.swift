@@ -26,10 +26,10 @@ final class WorkerSession: @unchecked Sendable {
         while true {
             let socket = try connect()
             defer { socket?.close() }
-            switch try socket.map({ try serve(socket: $0, mailbox: mailbox) }) ?? .brokerSilent {
+            switch try socket.map({ try serve(socket: $0, mailbox: mailbox) }) ?? .connectionLost {
             case .stopped:
                 return
-            case .brokerSaidGoodbye:
+            case .brokerSaidGoodbye, .connectionLost:
                 reconnectDelay = worker.options.reconnectDelay.milliseconds
             case .brokerSilent:
                 break
@@ -42,7 +42,9 @@ final class WorkerSession: @unchecked Sendable {
         }
     }
 
-    private enum SessionEnd { case stopped, brokerSaidGoodbye, brokerSilent }
+    /// `connectionLost`: a pair's leader went away, or no daemon of the pair took READY yet (a takeover in
+    /// progress): the backoff starts over, as a daemon is about to lead. `brokerSilent`: the broker fell silent.
+    private enum SessionEnd { case stopped, brokerSaidGoodbye, brokerSilent, connectionLost }
 
     /// A socket that has sent READY; nil if no daemon of a pair took it in time (it is closed then).
     private func connect() throws -> Socket? {
@@ -110,7 +112,7 @@ final class WorkerSession: @unchecked Sendable {
                 while let event = try lost.receive(dontWait: true) {
                     if Socket.monitorEvent(event.frames) == .disconnected {
                         worker.logger.notice("the connection to the broker was lost; registering again")
-                        return .brokerSilent
+                        return .connectionLost
                     }
                 }
             }

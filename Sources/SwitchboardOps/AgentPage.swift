@@ -386,7 +386,9 @@ button:disabled { opacity: .55; cursor: default; }
       }
       p.questionEl.textContent = d.question && d.question.body !== undefined ? str(d.question.body) : "The department needs more information.";
     } else if (p.askBox) {
-      el.removeChild(p.askBox); p.askBox = null; p.replyText.value = ""; p.replyButton.disabled = false;
+      // The draft stays: an older view of the ticket arriving late (a list fetched before the question) must
+      // not throw away what the agent is typing when the question comes back a moment later.
+      el.removeChild(p.askBox); p.askBox = null; p.replyButton.disabled = false;
     }
 
     var answered = d.answer !== null && d.answer !== undefined && state === "answered";
@@ -504,6 +506,7 @@ button:disabled { opacity: .55; cursor: default; }
     var version = r.version;
     api("POST", "requests/" + encodeURIComponent(ticket) + "/reply", { body: text }).then(function (res) {
       showError(null);
+      p.replyText.value = "";
       // The stream may already have told what came after the reply (the answer): its news wins over this
       // reply's older status.
       var f = r.version === version ? fromStatus(res.request) : {};

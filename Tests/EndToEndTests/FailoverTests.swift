@@ -150,6 +150,9 @@ struct FailoverTests {
             #expect(try await agent.answer(ticket: after.ticket) == Array("re:question after".utf8))
             try await OutputWatch.wait(for: "standing by", in: pair.process(old).stderrURL)
             #expect(try await pair.role(old) == "standby")
+            // A standby stops cleanly and at once.
+            pair.process(old).signal(SIGTERM)
+            #expect(try await pair.process(old).exitCode(within: .seconds(10)) == 0, "\(pair.process(old).stderr.suffix(1500))")
         }
     }
 
