@@ -87,16 +87,17 @@ struct CrashTortureTests {
 
     /// One agent: submits its requests with their own ids, keeping some in flight; resubmits whatever got no
     /// ACCEPTED (same id), then fetches each answer by ticket.
-    static func runClient(_ client: Int, endpoint: String, answered: Locked<Int>, progress: Notifier) async throws
-        -> Outcome
-    {
+    static func runClient(
+        _ client: Int, endpoint: String, answered: Locked<Int>, progress: Notifier, requests: Int = perClient,
+        inFlight: Int = inFlightPerClient
+    ) async throws -> Outcome {
         let agent = try await AgentClient(endpoint: endpoint, pollInterval: .milliseconds(300))
         defer { Task { await agent.close() } }
         let outcome = Locked(Outcome())
         try await withThrowingTaskGroup(of: Void.self) { group in
             var next = 0
             func start() {
-                guard next < perClient else { return }
+                guard next < requests else { return }
                 next += 1
                 let id = "c\(client)-\(next)"
                 group.addTask {
@@ -107,7 +108,7 @@ struct CrashTortureTests {
                     progress.notifyAll()
                 }
             }
-            for _ in 0..<inFlightPerClient { start() }
+            for _ in 0..<inFlight { start() }
             while try await group.next() != nil { start() }
         }
         return outcome.withLock { $0 }

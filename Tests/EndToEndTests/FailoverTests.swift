@@ -62,7 +62,9 @@ struct FailoverTests {
             let outcomes = try await withThrowingTaskGroup(of: CrashTortureTests.Outcome.self) { group in
                 for client in 1...Self.clients {
                     group.addTask {
-                        try await Self.runClient(client, endpoint: endpoints, answered: answered, progress: progress)
+                        try await CrashTortureTests.runClient(
+                            client, endpoint: endpoints, answered: answered, progress: progress, requests: Self.perClient,
+                            inFlight: Self.inFlightPerClient)
                     }
                 }
                 var all: [CrashTortureTests.Outcome] = []
@@ -196,32 +198,6 @@ struct FailoverTests {
             #expect(try await cli.exitCode(within: .seconds(40)) == 0, "\(cli.stderr)")
             #expect(cli.stdout.contains("Claim C-1001: paid on 2026-11-02."), "\(cli.stdout)")
         }
-    }
-
-    static func runClient(_ client: Int, endpoint: String, answered: Locked<Int>, progress: Notifier) async throws
-        -> CrashTortureTests.Outcome
-    {
-        let agent = try await AgentClient(endpoint: endpoint, pollInterval: .milliseconds(300))
-        defer { Task { await agent.close() } }
-        let outcome = Locked(CrashTortureTests.Outcome())
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func start() {
-                guard next < perClient else { return }
-                next += 1
-                let id = "c\(client)-\(next)"
-                group.addTask {
-                    let ticket = try await CrashTortureTests.submitUntilAccepted(agent, id: id, outcome: outcome)
-                    let answer = try await agent.answer(ticket: ticket, timeout: .seconds(120))
-                    outcome.withLock { $0.answers[id] = answer }
-                    answered.withLock { $0 += 1 }
-                    progress.notifyAll()
-                }
-            }
-            for _ in 0..<inFlightPerClient { start() }
-            while try await group.next() != nil { start() }
-        }
-        return outcome.withLock { $0 }
     }
 
     static func seconds(_ duration: Duration) -> String {
