@@ -17,26 +17,37 @@ public struct OperationsClient: Sendable {
     /// it cannot be parsed.
     public let url: String
     public let timeout: Duration
-    private let endpoint: Result<HTTPEndpoint, OperationsClientError>
+    /// The daemon's HTTP surface, or both of an active/standby pair's (tried in order).
+    private let endpoints: Result<[HTTPEndpoint], OperationsClientError>
     private let token: String?
 
     /// - Parameters:
     ///   - address: `HOST:PORT`, `HOST` (port 8570), or an `http://HOST[:PORT][/PREFIX]` URL. An address that
-    ///     cannot be used makes every call throw `invalidAddress`.
+    ///     cannot be used makes every call throw `invalidAddress`. An active/standby pair's two, comma-separated:
+    ///     each call goes to the first that answers other than 503 (the standby answers 503, as does a leader
+    ///     that is stopping), so calls follow whichever daemon leads.
     ///   - token: sent as `Authorization: Bearer TOKEN` when set (surrounding whitespace, such as the newline a
     ///     token file ends with, is dropped; a token with a control character inside makes every call throw
     ///     `invalidToken`).
     ///   - timeout: for each call, from connecting to the last byte of the response.
     public init(address: String = "127.0.0.1:8570", token: String? = nil, timeout: Duration = .seconds(10)) {
-        endpoint = Result { () throws(OperationsClientError) in try HTTPEndpoint(parsing: address) }
-        url = (try? endpoint.get().url) ?? address
+        endpoints = Result { () throws(OperationsClientError) in try Self.parse(address) }
+        url = (try? endpoints.get().map(\.url).joined(separator: ",")) ?? address
         self.token = token?.trimmingCharacters(in: .whitespacesAndNewlines)
         self.timeout = timeout
     }
 
     /// Throws `invalidAddress` when the address cannot be used (for checking a command-line option early).
     public static func check(address: String) throws(OperationsClientError) {
-        _ = try HTTPEndpoint(parsing: address)
+        _ = try parse(address)
+    }
+
+    private static func parse(_ address: String) throws(OperationsClientError) -> [HTTPEndpoint] {
+        let parts = address.contains(",") ? BrokerEndpoints.parse(address) : [address]
+        guard !parts.isEmpty else { return [try HTTPEndpoint(parsing: address)] }
+        var endpoints: [HTTPEndpoint] = []
+        for part in parts { endpoints.append(try HTTPEndpoint(parsing: part)) }
+        return endpoints
     }
 
     // MARK: Reading
@@ -148,7 +159,26 @@ public struct OperationsClient: Sendable {
     }
 
     private func exchange(_ method: String, _ path: String) async throws(OperationsClientError) -> HTTPResponse {
-        let endpoint = try self.endpoint.get()
+        let endpoints = try self.endpoints.get()
+        var last: Result<HTTPResponse, OperationsClientError>?
+        for endpoint in endpoints {
+            do {
+                let response = try await exchange(method, path, endpoint)
+                // A pair's standby (or a leader that is stopping) answers 503: the other daemon may lead.
+                if response.status != 503 { return response }
+                last = .success(response)
+            } catch {
+                guard case .unreachable = error else { throw error }
+                last = .failure(error)
+            }
+        }
+        return try last!.get()
+    }
+
+    private func exchange(_ method: String, _ path: String, _ endpoint: HTTPEndpoint) async throws(OperationsClientError)
+        -> HTTPResponse
+    {
+        let url = endpoint.url
         var headers: [(name: String, value: String)] = []
         if let token {
             guard !token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {

@@ -8,7 +8,8 @@ struct OpsOptions: ParsableArguments {
     @Option(
         name: .customLong("http"),
         help: ArgumentHelp(
-            "The daemon's HTTP ops address, HOST:PORT or http://HOST:PORT (default $SWITCHBOARD_HTTP, 127.0.0.1:8570).",
+            "The daemon's HTTP ops address, HOST:PORT or http://HOST:PORT (default $SWITCHBOARD_HTTP, 127.0.0.1:8570); "
+                + "a pair's two, comma-separated: the one that leads answers.",
             valueName: "host:port"))
     var address: String = ProcessInfo.processInfo.environment["SWITCHBOARD_HTTP"] ?? "127.0.0.1:8570"
 

@@ -197,6 +197,17 @@ struct FailoverTests {
                 directory: pair.directory, environment: ["SWITCHBOARD_ENDPOINT": pair.endpoints])
             #expect(try await cli.exitCode(within: .seconds(40)) == 0, "\(cli.stderr)")
             #expect(cli.stdout.contains("Claim C-1001: paid on 2026-11-02."), "\(cli.stdout)")
+
+            // The ops commands, given both HTTP addresses, read the leader whichever it is: the killed daemon is
+            // back as the standby, which answers 503.
+            try pair.launch(first)
+            try await OutputWatch.wait(for: "standing by", in: pair.process(first).stderrURL)
+            let addresses = pair.members.map(\.httpAddress).joined(separator: ",")
+            let stats = try ChildProcess(
+                name: "cli-stats", executable: try TestEnvironment.executable("switchboard"),
+                arguments: ["stats", "--http", addresses, "--json"], directory: pair.directory)
+            #expect(try await stats.exitCode(within: .seconds(20)) == 0, "\(stats.stderr)")
+            #expect(try jsonObject(stats.stdout)["submitted"] != nil, "\(stats.stdout)")
         }
     }
 
