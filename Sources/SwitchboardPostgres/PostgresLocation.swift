@@ -3,11 +3,14 @@ import NIOSSL
 import PostgresNIO
 
 /// Where the PostgreSQL ledger is: `ledger.url` of the configuration,
-/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]` (libpq's form; the
-/// password may instead come from `$PGPASSWORD`). Printed without the password.
+/// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require|verify-full]` (libpq's
+/// form and meanings: `prefer` and `require` encrypt without checking the server's certificate, `verify-full`
+/// checks it against the system's trusted roots and the host name; the password may instead come from
+/// `$PGPASSWORD`). Printed without the password.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
+        case verifyFull = "verify-full"
     }
 
     public var host: String
@@ -34,7 +37,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             switch item.name {
             case "sslmode":
                 guard let value = item.value, let mode = TLSMode(rawValue: value) else {
-                    throw PostgresLocationError("sslmode must be disable, prefer or require")
+                    throw PostgresLocationError("sslmode must be disable, prefer, require or verify-full")
                 }
                 tls = mode
             default:
@@ -55,8 +58,9 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     func connectionConfiguration(sessionSettings: [(String, String)]) throws -> PostgresConnection.Configuration {
         let tlsConfiguration: PostgresConnection.Configuration.TLS = switch tls {
         case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .prefer: .prefer(try NIOSSLContext(configuration: Self.unverified))
+        case .require: .require(try NIOSSLContext(configuration: Self.unverified))
+        case .verifyFull: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)
@@ -69,14 +73,22 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public func clientConfiguration(sessionSettings: [(String, String)]) throws -> PostgresClient.Configuration {
         let tlsConfiguration: PostgresClient.Configuration.TLS = switch tls {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(Self.unverified)
+        case .require: .require(Self.unverified)
+        case .verifyFull: .require(.makeClientConfiguration())
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)
         configuration.options.additionalStartupParameters = sessionSettings
         configuration.options.maximumConnections = 4
         configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// Encryption without checking the certificate, as libpq's `prefer` and `require`.
+    private static var unverified: TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
         return configuration
     }
 

@@ -13,13 +13,13 @@ struct LedgerConfigurationTests {
         let configuration = try BrokerConfiguration.parse(yaml: """
             ledger:
               backend: postgres
-              url: postgres://switchboard:secret@db.example.com:5433/ledger?sslmode=require
+              url: postgres://switchboard:secret@db.example.com:5433/ledger?sslmode=verify-full
               lease: 5s
               renew_interval: 1s
               name: switchboard-a
             """)
         #expect(configuration.ledger.backend == .postgres)
-        #expect(configuration.ledger.url == "postgres://switchboard:secret@db.example.com:5433/ledger?sslmode=require")
+        #expect(configuration.ledger.url == "postgres://switchboard:secret@db.example.com:5433/ledger?sslmode=verify-full")
         #expect(configuration.ledger.lease == .seconds(5) && configuration.ledger.renewInterval == .seconds(1))
         #expect(configuration.ledger.name == "switchboard-a")
     }
