@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "switchboard",
             dependencies: [
-                "SwitchboardClient", "SwitchboardSchema", "SwitchboardStore", "ZeroMQ",
+                "SwitchboardClient", "SwitchboardSchema", "SwitchboardStore", "SwitchboardPostgres", "ZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SwitchboardPostgres
+import Logging
 import SwitchboardSchema
 import SwitchboardStore
 
@@ -30,18 +32,28 @@ struct SLA: AsyncParsableCommand {
         @Option(name: .customLong("data-dir"), help: "The daemon's data directory (where switchboard.sqlite is).")
         var dataDirectory: String = "./var"
 
+        @Option(
+            name: .customLong("ledger-url"),
+            help: "A pair's PostgreSQL ledger, postgres://USER@HOST:PORT/DATABASE (default $SWITCHBOARD_LEDGER_URL); read instead of --data-dir.")
+        var ledgerURL: String? = ProcessInfo.processInfo.environment["SWITCHBOARD_LEDGER_URL"]
+
         @Flag(help: "Print one JSON object for scripts.")
         var json = false
 
         func validate() throws {
             do { _ = try DurationParser.parse(since) } catch { throw ValidationError("--since: \(error)") }
+            if let ledgerURL {
+                do { _ = try PostgresLocation(url: ledgerURL) } catch { throw ValidationError("--ledger-url \(error)") }
+            }
         }
 
         func run() async throws {
             let period = try DurationParser.parse(since)
             let rows: [SLAReportRow]
             do {
-                let ledger = try Ledger(readingFrom: dataDirectory)
+                let ledger: any LedgerStore = try ledgerURL.map {
+                    try PostgresLedger(location: try PostgresLocation(url: $0), logger: Logger(label: "switchboard"))
+                } ?? Ledger(readingFrom: dataDirectory)
                 rows = try ledger.slaReport(
                     since: Timestamp(milliseconds: Timestamp.now().rawValue - period.milliseconds), department: department)
                 try ledger.close()

@@ -208,6 +208,16 @@ struct FailoverTests {
                 arguments: ["stats", "--http", addresses, "--json"], directory: pair.directory)
             #expect(try await stats.exitCode(within: .seconds(20)) == 0, "\(stats.stderr)")
             #expect(try jsonObject(stats.stdout)["submitted"] != nil, "\(stats.stdout)")
+
+            // The SLA report reads the PostgreSQL ledger itself.
+            let report = try ChildProcess(
+                name: "cli-sla", executable: try TestEnvironment.executable("switchboard"),
+                arguments: ["sla", "report", "--since", "1h", "--json"], directory: pair.directory,
+                environment: ["SWITCHBOARD_LEDGER_URL": pair.url])
+            #expect(try await report.exitCode(within: .seconds(20)) == 0, "\(report.stderr)")
+            let rows = try jsonObject(report.stdout)["rows"] as? [[String: Any]] ?? []
+            #expect(rows.contains { $0["department"] as? String == "claims" && ($0["answered"] as? Int ?? 0) >= 3 },
+                    "\(report.stdout)")
         }
     }
 
