@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardPostgresTests",
             dependencies: [
-                "SwitchboardPostgres", "SwitchboardCore", "SwitchboardSchema",
+                "SwitchboardPostgres", "SwitchboardCore", "SwitchboardSchema", "SwitchboardStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         .testTarget(

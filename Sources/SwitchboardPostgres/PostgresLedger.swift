@@ -36,7 +36,12 @@ public final class PostgresLedger: LedgerStore {
     /// the lease row, or anything else, for ever.
     ///
     /// Throws ``LedgerError`` naming the database and the cause. Blocks; see the type's threading note.
-    public init(location: PostgresLocation, idleTransactionTimeout: Duration = .seconds(5), logger: Logger) throws {
+    /// With `readingOnly` (reports from another process, such as `switchboard sla report`), nothing is created
+    /// or migrated: a database without the ledger's tables, or migrated by a newer version, is refused.
+    public init(
+        location: PostgresLocation, idleTransactionTimeout: Duration = .seconds(5), readingOnly: Bool = false,
+        logger: Logger
+    ) throws {
         self.location = location
         self.path = location.description
         self.logger = logger
@@ -52,7 +57,13 @@ public final class PostgresLedger: LedgerStore {
         writer = PostgresSession(configuration: configuration, logger: logger)
         reader = PostgresSession(configuration: configuration, logger: logger)
         do {
-            try writer.with { connection in try Self.migrate(connection, path: location.description, logger: logger) }
+            try writer.with { connection in
+                if readingOnly {
+                    try Self.check(connection, path: location.description, logger: logger)
+                } else {
+                    try Self.migrate(connection, path: location.description, logger: logger)
+                }
+            }
         } catch {
             writer.close()
             throw ledgerError(error, doing: "open the ledger")
@@ -128,6 +139,24 @@ public final class PostgresLedger: LedgerStore {
                 path: path, reason: "cannot \(what): \(psql.code) (is PostgreSQL running at \(location.host):\(location.port)?)")
         }
         return LedgerError(path: path, reason: "cannot \(what): \(error)")
+    }
+
+    /// Refuses a database that holds no ledger, or one a newer version migrated, without changing anything.
+    private static func check(_ connection: PostgresConnection, path: String, logger: Logger) throws {
+        let exists = try connection.query("SELECT to_regclass('switchboard_schema') IS NOT NULL", logger: logger).wait().rows
+        guard let row = exists.first, try PostgresCells(row)(0, as: Bool.self) else {
+            throw LedgerError(path: path, reason: "no ledger here (its tables are missing); check the URL's database")
+        }
+        var applied: Set<Int> = []
+        for row in try connection.query("SELECT version FROM switchboard_schema", logger: logger).wait().rows {
+            applied.insert(try PostgresCells(row)(0))
+        }
+        let unknown = applied.subtracting(PostgresSchema.migrations.map(\.version)).sorted()
+        guard unknown.isEmpty else {
+            throw LedgerError(
+                path: path,
+                reason: "the ledger was migrated by a newer switchboardd (schema versions \(unknown.map(String.init).joined(separator: ", ")) are unknown here); use that version's switchboard")
+        }
     }
 
     /// Brings the tables up to date under the migration lock; refuses a database a newer version migrated.

@@ -52,7 +52,8 @@ struct SLA: AsyncParsableCommand {
             let rows: [SLAReportRow]
             do {
                 let ledger: any LedgerStore = try ledgerURL.map {
-                    try PostgresLedger(location: try PostgresLocation(url: $0), logger: Logger(label: "switchboard"))
+                    try PostgresLedger(
+                        location: try PostgresLocation(url: $0), readingOnly: true, logger: Logger(label: "switchboard"))
                 } ?? Ledger(readingFrom: dataDirectory)
                 rows = try ledger.slaReport(
                     since: Timestamp(milliseconds: Timestamp.now().rawValue - period.milliseconds), department: department)

@@ -5,6 +5,7 @@ import Testing
 
 import SwitchboardCore
 import SwitchboardSchema
+import SwitchboardStore
 
 @testable import SwitchboardPostgres
 
@@ -140,6 +141,35 @@ struct PostgresLeaseTests {
                 let ids = try await Self.offThePool { try ledger.openRequests().map(\.requestID) }
                 #expect(ids == ["while-leading"])
             }
+        }
+    }
+
+    @Test("a reader opens an existing ledger without migrating; an empty database is refused, untouched")
+    func readingOnly() async throws {
+        try await ScratchPostgres.with { server in
+            let empty = try server.createDatabase("empty")
+            let error = try #require(throws: LedgerError.self) {
+                try PostgresLedger(location: try PostgresLocation(url: empty), readingOnly: true, logger: Self.logger)
+            }
+            #expect(error.reason.contains("no ledger here"), "\(error)")
+            let client = PostgresClient(
+                configuration: try PostgresLocation(url: empty).clientConfiguration(sessionSettings: []),
+                backgroundLogger: Self.logger)
+            let tables = try await withThrowingTaskGroup(of: Int?.self) { group in
+                group.addTask {
+                    await client.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await client.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", logger: Self.logger)
+                    .collect().first.map { try $0.decode(Int.self) } ?? -1
+            }
+            #expect(tables == 0, "the empty database is left as it was")
+            let url = try server.createDatabase("ledger")
+            try PostgresLedger(location: try PostgresLocation(url: url), logger: Self.logger).close()
+            let reader = try PostgresLedger(location: try PostgresLocation(url: url), readingOnly: true, logger: Self.logger)
+            #expect(try reader.countsByState().values.reduce(0, +) == 0)
+            try reader.close()
         }
     }
 
