@@ -147,6 +147,11 @@ public final class PostgresLedger: LedgerStore {
         guard let row = exists.first, try PostgresCells(row)(0, as: Bool.self) else {
             throw LedgerError(path: path, reason: "no ledger here (its tables are missing); check the URL's database")
         }
+        _ = try appliedVersions(connection, path: path, logger: logger)
+    }
+
+    /// The schema versions applied to the database; throws if any is unknown to this version.
+    private static func appliedVersions(_ connection: PostgresConnection, path: String, logger: Logger) throws -> Set<Int> {
         var applied: Set<Int> = []
         for row in try connection.query("SELECT version FROM switchboard_schema", logger: logger).wait().rows {
             applied.insert(try PostgresCells(row)(0))
@@ -155,8 +160,9 @@ public final class PostgresLedger: LedgerStore {
         guard unknown.isEmpty else {
             throw LedgerError(
                 path: path,
-                reason: "the ledger was migrated by a newer switchboardd (schema versions \(unknown.map(String.init).joined(separator: ", ")) are unknown here); use that version's switchboard")
+                reason: "the ledger was migrated by a newer switchboardd (schema versions \(unknown.map(String.init).joined(separator: ", ")) are unknown here); run that version")
         }
+        return applied
     }
 
     /// Brings the tables up to date under the migration lock; refuses a database a newer version migrated.
@@ -167,16 +173,7 @@ public final class PostgresLedger: LedgerStore {
             try connection.execute(
                 "CREATE TABLE IF NOT EXISTS switchboard_schema (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                 logger: logger)
-            var applied: Set<Int> = []
-            for row in try connection.query("SELECT version FROM switchboard_schema", logger: logger).wait().rows {
-                applied.insert(try PostgresCells(row)(0))
-            }
-            let unknown = applied.subtracting(PostgresSchema.migrations.map(\.version)).sorted()
-            guard unknown.isEmpty else {
-                throw LedgerError(
-                    path: path,
-                    reason: "the ledger was migrated by a newer switchboardd (schema versions \(unknown.map(String.init).joined(separator: ", ")) are unknown here); run that version")
-            }
+            let applied = try appliedVersions(connection, path: path, logger: logger)
             for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
                 for statement in migration.sql.components(separatedBy: ";\n") {
                     let sql = statement.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -16,6 +16,17 @@ struct CrashTortureTests {
         var tickets: [String: Set<String>] = [:]
         var answers: [String: [UInt8]] = [:]
         var resubmissions = 0
+
+        /// Every client's: the tickets each request id got, and its first answer.
+        static func merged(_ outcomes: [Outcome]) -> (tickets: [String: Set<String>], answers: [String: [UInt8]]) {
+            var tickets: [String: Set<String>] = [:]
+            var answers: [String: [UInt8]] = [:]
+            for outcome in outcomes {
+                tickets.merge(outcome.tickets) { $0.union($1) }
+                answers.merge(outcome.answers) { first, _ in first }
+            }
+            return (tickets, answers)
+        }
     }
 
     @Test("5,000 requests, two SIGKILLs of the daemon: every request id has one ticket and one answer")
@@ -55,12 +66,7 @@ struct CrashTortureTests {
             }
             try await killer.value
 
-            var ticketsByID: [String: Set<String>] = [:]
-            var answersByID: [String: [UInt8]] = [:]
-            for outcome in outcomes {
-                ticketsByID.merge(outcome.tickets) { $0.union($1) }
-                answersByID.merge(outcome.answers) { first, _ in first }
-            }
+            let (ticketsByID, answersByID) = Outcome.merged(outcomes)
             #expect(ticketsByID.count == total)
             let split = ticketsByID.filter { $0.value.count != 1 }
             #expect(split.isEmpty, "request ids with more than one ticket: \(split.prefix(5))")

@@ -73,12 +73,7 @@ struct FailoverTests {
             }
             let last = try await killer.value
 
-            var ticketsByID: [String: Set<String>] = [:]
-            var answersByID: [String: [UInt8]] = [:]
-            for outcome in outcomes {
-                ticketsByID.merge(outcome.tickets) { $0.union($1) }
-                answersByID.merge(outcome.answers) { first, _ in first }
-            }
+            let (ticketsByID, answersByID) = CrashTortureTests.Outcome.merged(outcomes)
             #expect(ticketsByID.count == total)
             let split = ticketsByID.filter { $0.value.count != 1 }
             #expect(split.isEmpty, "request ids with more than one ticket: \(split.prefix(5))")
