@@ -25,7 +25,7 @@ run: build
 	deploy/demo/run-demo.sh $(BIN)
 
 # What the tests need beyond the build: headless Chromium (the dashboard test), PostgreSQL's server (the
-# leader lease tests start private ones), the Python checkers'
+# leader lease tests start private ones), pytest and the Python package (clients/python), the Python checkers'
 # packages (JSON Schema validation, the Prometheus text-format parser), and Majordomo peers we did not write
 # (majortomo, which imports six without declaring it; pyzmq), and websocket-client (drives Chromium over
 # its DevTools protocol for the agent-page test). Installed only when missing.
@@ -45,13 +45,18 @@ test-deps: deps
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq systemd; \
 	fi
-	@python3 -c 'import jsonschema, rfc3339_validator, prometheus_client, zmq, majortomo, six, websocket' 2>/dev/null || \
+	@python3 -c 'import jsonschema, rfc3339_validator, prometheus_client, zmq, majortomo, six, websocket, pytest' 2>/dev/null || \
 		python3 -m pip install -q --disable-pip-version-check jsonschema rfc3339-validator prometheus_client \
-			pyzmq majortomo six websocket-client
+			pyzmq majortomo six websocket-client pytest
+	@# The Python package for department teams, installed as they install it; its tests run against it.
+	python3 -m pip install -q --disable-pip-version-check ./clients/python
+	@rm -rf clients/python/build clients/python/*.egg-info
 
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@# The Python package's own suite, against the daemon just built (its bots, agents and the golden vectors).
+	SWITCHBOARD_DAEMON=$(BIN)/switchboardd PYTHONDONTWRITEBYTECODE=1 python3 -m pytest -q -p no:cacheprovider clients/python/tests
 
 # Installs the release binaries (the Swift runtime linked in: the server needs only libzmq5 and libsqlite3),
 # the systemd unit (paths filled in), the example configuration (an existing one is kept), the schemas and the
