@@ -242,6 +242,9 @@ struct BrokerLoop {
         case let .reject(text, reason):
             guard let ticket = workerTicket(text, "REJECT", "reject", from: peer, now: now) else { return }
             perform(core.reject(from: peer, ticket: ticket, reason: reason, now: now))
+        case let .release(text, reason):
+            guard let ticket = workerTicket(text, "RELEASE", "release", from: peer, now: now) else { return }
+            perform(core.release(from: peer, ticket: ticket, reason: reason, now: now))
         case let .needsInfo(text, question):
             guard let ticket = workerTicket(text, "NEEDS_INFO", "needs_info", from: peer, now: now) else { return }
             perform(core.needsInfo(from: peer, ticket: ticket, question: question, now: now))
@@ -496,7 +499,7 @@ enum MalformedMessage {
             return nil
         }
         let command = content[content.startIndex + 1]
-        let finishing: [WorkerCommand] = [.answer, .transfer, .reject]
+        let finishing: [WorkerCommand] = [.answer, .transfer, .reject, .release]
         guard command.count == 1, let parsed = WorkerCommand(rawValue: command.first!), finishing.contains(parsed) else {
             return nil
         }

@@ -18,4 +18,8 @@ public enum WorkOutcome: Sendable, Equatable {
     case reject(reason: String)
     /// Hand the request to another department (same ticket, same deadline).
     case transfer(department: String, reason: String)
+    /// Give the request back without an answer (the work failed: it timed out, it crashed): it is requeued with
+    /// the attempt counted, offered to another worker first, and dead-lettered after the department's maximum
+    /// attempts.
+    case release(reason: String)
 }

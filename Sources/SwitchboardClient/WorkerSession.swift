@@ -172,7 +172,7 @@ final class WorkerSession: @unchecked Sendable {
                 throw WorkerRegistrationError(status: status, message: text)
             }
             worker.logger.warning("the broker refused a command", metadata: ["reference": "\(reference)", "error": "\(text)"])
-        case .heartbeat, .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo:
+        case .heartbeat, .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo, .release:
             break
         }
         return nil
@@ -222,6 +222,7 @@ extension WorkOutcome {
         case .answer(let body): .answer(ticket: ticket, body: body)
         case .reject(let reason): .reject(ticket: ticket, reason: reason)
         case let .transfer(department, reason): .transfer(ticket: ticket, department: department, reason: reason)
+        case .release(let reason): .release(ticket: ticket, reason: reason)
         }
     }
 }

@@ -217,6 +217,20 @@ extension BrokerCore {
         return finishWorkerMessage(peer, known: known)
     }
 
+    /// The worker gives the request back without an answer (RELEASE: its work failed or timed out): it goes
+    /// back to its queue, the attempt counted, offered to another worker first if there is one.
+    public mutating func release(from peer: Peer, ticket: Ticket, reason: String, now: Timestamp) -> [CoreAction] {
+        let known = touch(peer, now: now)
+        guard let request = requests[ticket], !request.state.isFinal, request.holder == peer else {
+            emit(.sendToWorker(peer, notYours("RELEASE", ticket)))
+            return finishWorkerMessage(peer, known: known)
+        }
+        let name = workers.slot(of: peer.id).map { workers[slot: $0].name } ?? "the worker"
+        requeue(ticket: ticket, reason: "given back by \(name): \(reason)", avoiding: peer.id, now: now)
+        fill(workerID: peer.id, now: now)
+        return finishWorkerMessage(peer, known: known)
+    }
+
     /// The worker meant to finish a request but sent something the broker could not take (an answer over
     /// the size limit, a malformed transfer): it goes back to its queue, the attempt counted.
     public mutating func abandon(from peer: Peer, ticket: Ticket, reason: String, now: Timestamp) -> [CoreAction] {

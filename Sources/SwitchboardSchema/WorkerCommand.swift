@@ -26,6 +26,9 @@ public enum WorkerCommand: UInt8, Sendable, CaseIterable, CustomStringConvertibl
     case needsInfo = 0x0C
     /// Broker → worker: the agent's reply to NEEDS_INFO; the request is accepted again.
     case info = 0x0D
+    /// Worker → broker: give the request back without an answer (the work failed: a timeout, a crash); it is
+    /// requeued with the attempt counted, as if the worker had died with it.
+    case release = 0x0E
 
     public var description: String {
         switch self {
@@ -42,6 +45,7 @@ public enum WorkerCommand: UInt8, Sendable, CaseIterable, CustomStringConvertibl
         case .error: "ERROR"
         case .needsInfo: "NEEDS_INFO"
         case .info: "INFO"
+        case .release: "RELEASE"
         }
     }
 }

@@ -26,6 +26,8 @@ public enum WorkerMessage: Sendable, Equatable {
     case needsInfo(ticket: String, question: [UInt8])
     /// `[SWBW01, 0x0D, ticket, info]`: the agent's reply, byte for byte.
     case info(ticket: String, body: [UInt8])
+    /// `[SWBW01, 0x0E, ticket, reason]`: the request given back, to be requeued with the attempt counted.
+    case release(ticket: String, reason: String)
 
     public var command: WorkerCommand {
         switch self {
@@ -42,6 +44,7 @@ public enum WorkerMessage: Sendable, Equatable {
         case .error: .error
         case .needsInfo: .needsInfo
         case .info: .info
+        case .release: .release
         }
     }
 }
@@ -62,7 +65,7 @@ extension WorkerMessage {
             return head + [Array(ticket.utf8), body]
         case let .transfer(ticket, department, reason):
             return head + [Array(ticket.utf8), Array(department.utf8), Array(reason.utf8)]
-        case let .reject(ticket, reason):
+        case let .reject(ticket, reason), let .release(ticket, reason):
             return head + [Array(ticket.utf8), Array(reason.utf8)]
         case .heartbeat, .disconnect:
             return head
@@ -89,7 +92,7 @@ extension WorkerMessage {
             throw ProtocolError(
                 .badRequest, "unknown-command",
                 "unknown worker command \(Printable.describe(commandFrame)); "
-                    + "commands are one byte, 0x01 READY to 0x0D INFO")
+                    + "commands are one byte, 0x01 READY to 0x0E RELEASE")
         }
         var reader = FrameReader(frames.dropFirst(), command: command.description, limits: limits)
         let message: WorkerMessage
@@ -116,6 +119,8 @@ extension WorkerMessage {
             message = .transfer(ticket: try reader.ticket(), department: try reader.department(), reason: try reader.reason())
         case (.reject, .toBroker):
             message = .reject(ticket: try reader.ticket(), reason: try reader.reason())
+        case (.release, .toBroker):
+            message = .release(ticket: try reader.ticket(), reason: try reader.reason())
         case (.heartbeat, _):
             message = .heartbeat
         case (.disconnect, _):

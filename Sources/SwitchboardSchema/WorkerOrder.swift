@@ -87,7 +87,7 @@ public enum WorkerOrder: Sendable, Equatable {
         case let .info(text, body):
             guard let ticket = Ticket(text) else { return nil }
             self = .info(ticket: ticket, body: body)
-        case .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo:
+        case .ready, .accept, .answer, .update, .transfer, .reject, .needsInfo, .release:
             return nil
         }
     }

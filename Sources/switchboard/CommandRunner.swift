@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardClient
+import SwitchboardSchema
 import ZeroMQ
 
 /// Runs a department's command for one request: body on stdin, answer from stdout, rejection from stderr.
@@ -7,7 +8,10 @@ enum CommandRunner {
     /// Longest rejection reason passed on from stderr.
     static let maxReasonBytes = 4096
 
-    static func run(_ command: [String], for item: WorkItem) async -> WorkOutcome {
+    /// `timeout`: how long the command may run; past it the command (its whole process group) is stopped and the
+    /// request given back (RELEASE), not rejected. A command killed by a signal is a failure of the worker's,
+    /// given back the same way: another attempt may succeed.
+    static func run(_ command: [String], for item: WorkItem, timeout: Duration? = nil) async -> WorkOutcome {
         var environment = ProcessInfo.processInfo.environment
         environment["SWITCHBOARD_TICKET"] = item.ticket
         environment["SWITCHBOARD_DEPARTMENT"] = item.department
@@ -25,25 +29,38 @@ enum CommandRunner {
         Thread { SpawnedCommand.writeAll(body, to: spawned.input) }.start()
         async let answer = onThread { SpawnedCommand.readAll(spawned.output) }
         async let reason = onThread { SpawnedCommand.readAll(spawned.errors) }
+        let timedOut = Locked(false)
+        let timer = timeout.map { limit in
+            Task {
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                timedOut.withLock { $0 = true }
+                spawned.terminate()
+                // A command that ignores SIGTERM is killed a moment later.
+                guard (try? await Task.sleep(for: .seconds(2))) != nil else { return }
+                spawned.kill()
+            }
+        }
         let termination = await withTaskCancellationHandler {
             await onThread { spawned.wait() }
         } onCancel: {
             // The agent cancelled or the broker took the request back.
             spawned.terminate()
         }
+        timer?.cancel()
         let stdout = await answer
         let stderr = await reason
+        if timedOut.withLock({ $0 }), let timeout {
+            return .release(reason: "\(command[0]) did not finish within \(DurationParser.format(timeout)); stopped")
+        }
         if termination == .exited(0) {
             return .answer(Array(stdout))
         }
+        if case .signalled(let signal) = termination {
+            return .release(reason: "\(command[0]) was killed by signal \(signal)")
+        }
         var text = String(decoding: stderr.prefix(maxReasonBytes), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty {
-            switch termination {
-            case .exited(let code): text = "\(command[0]) exited with status \(code)"
-            case .signalled(let signal): text = "\(command[0]) was killed by signal \(signal)"
-            }
-        }
+        if text.isEmpty, case .exited(let code) = termination { text = "\(command[0]) exited with status \(code)" }
         return .reject(reason: text)
     }
 

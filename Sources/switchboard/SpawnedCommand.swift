@@ -99,7 +99,12 @@ struct SpawnedCommand {
 
     /// SIGTERM to the command's whole process group.
     func terminate() {
-        kill(-pid, SIGTERM)
+        Glibc.kill(-pid, SIGTERM)
+    }
+
+    /// SIGKILL to the command's process group, for one that outlived its SIGTERM.
+    func kill() {
+        Glibc.kill(-pid, SIGKILL)
     }
 
     /// Reads a descriptor to its end, retrying EINTR, and closes it.

@@ -156,7 +156,7 @@ struct DecoderTests {
         let agentLast = try #require(AgentCommand.allCases.max { $0.rawValue < $1.rawValue })
         let workerLast = try #require(WorkerCommand.allCases.max { $0.rawValue < $1.rawValue })
         #expect(agentLast == .info)
-        #expect(workerLast == .info)
+        #expect(workerLast == .release)
         do {
             _ = try AgentMessage.decode([[agentLast.rawValue + 1]], direction: .toBroker)
             Issue.record("decoded")

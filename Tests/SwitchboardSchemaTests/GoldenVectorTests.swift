@@ -189,7 +189,7 @@ struct GoldenVectorTests {
                 needed.insert("SWBW01 \(name) \(command)")
             }
         }
-        #expect(needed.count == 29)
+        #expect(needed.count == 30)
         let missing = needed.subtracting(covered).sorted()
         #expect(missing.isEmpty, "commands without a vector: \(missing)")
         #expect(covered.subtracting(needed).isEmpty, "vectors for no command: \(covered.subtracting(needed).sorted())")
@@ -215,7 +215,7 @@ struct GoldenVectorTests {
         let agentFromBroker: Set<AgentCommand> = [.accepted, .answer, .update, .status, .error, .heartbeat, .history,
                                                   .question]
         let workerToBroker: Set<WorkerCommand> = [.ready, .accept, .answer, .update, .transfer, .reject, .heartbeat,
-                                                  .disconnect, .needsInfo]
+                                                  .disconnect, .needsInfo, .release]
         let workerFromBroker: Set<WorkerCommand> = [.dispatch, .heartbeat, .disconnect, .cancel, .error, .info]
         #expect(Set(AgentCommand.allCases.filter { Self.travels(agent: $0, .toBroker) }) == agentToBroker)
         #expect(Set(AgentCommand.allCases.filter { Self.travels(agent: $0, .fromBroker) }) == agentFromBroker)

@@ -27,7 +27,7 @@ AGENT_COMMANDS = {
 WORKER_COMMANDS = {
     "READY": 0x01, "DISPATCH": 0x02, "ACCEPT": 0x03, "ANSWER": 0x04, "UPDATE": 0x05, "TRANSFER": 0x06,
     "REJECT": 0x07, "HEARTBEAT": 0x08, "DISCONNECT": 0x09, "CANCEL": 0x0A, "ERROR": 0x0B, "NEEDS_INFO": 0x0C,
-    "INFO": 0x0D,
+    "INFO": 0x0D, "RELEASE": 0x0E,
 }
 
 # Tickets as TicketIssuer makes them: "T-" and 13 Crockford base-32 digits of (milliseconds << 16 | sequence).
@@ -406,6 +406,10 @@ def build_valid():
           worker("TRANSFER", TICKET, "eligibility", "coverage must be confirmed before the claim can be discussed"))
     valid("worker-reject", "The worker refuses the request; it is dead-lettered and the agent gets 422.",
           "to_broker", "REJECT", worker("REJECT", TICKET, "member is not covered by this plan"))
+    valid("worker-release",
+          "The worker gives the request back without an answer (its command timed out): it is requeued with the "
+          "attempt counted, and offered to another worker if there is one.",
+          "to_broker", "RELEASE", worker("RELEASE", TICKET, "the command timed out after 30s"))
     valid("worker-needs-info",
           "The worker asks the agent for more information: the request waits on the agent, its clocks pause, and "
           "the worker keeps holding it.",
@@ -481,8 +485,10 @@ def build_invalid():
             [AGENT, b"\x01\x00", REQUEST_ID, "claims", "normal", "hello"], 400, "unknown-command")
     invalid("agent-command-ascii", "Commands are bytes, not ASCII digits.", "to_broker", [AGENT, b"1"], 400,
             "unknown-command")
-    invalid("worker-unknown-command", "Command 0x0E does not exist in the worker sub-protocol (the last is 0x0D INFO).",
-            "to_broker", [WORKER, b"\x0e"], 400, "unknown-command")
+    invalid("worker-unknown-command", "Command 0x0F does not exist in the worker sub-protocol (the last is 0x0E RELEASE).",
+            "to_broker", [WORKER, b"\x0f"], 400, "unknown-command")
+    invalid("worker-release-without-reason", "A RELEASE names the ticket and a reason.", "to_broker",
+            worker("RELEASE", TICKET), 400, "missing-frame")
     invalid("agent-sends-accepted", "ACCEPTED is sent by the broker, never by an agent.", "to_broker",
             agent("ACCEPTED", REQUEST_ID, TICKET, "201"), 400, "wrong-direction")
     invalid("agent-sends-answer", "ANSWER in the agent sub-protocol is sent by the broker only.", "to_broker",

@@ -287,6 +287,7 @@ WORKER_COMMANDS = (  # PROTOCOL.md §6.1
     Command("ERROR", 0x0B, from_broker=("reference", "status", "error_json")),
     Command("NEEDS_INFO", 0x0C, to_broker=("ticket", "question")),
     Command("INFO", 0x0D, from_broker=("ticket", "info")),
+    Command("RELEASE", 0x0E, to_broker=("ticket", "reason")),
 )
 
 COMMANDS = {AGENT: AGENT_COMMANDS, WORKER: WORKER_COMMANDS}
