@@ -26,6 +26,7 @@ from .errors import (
     ProtocolError,
     Refused,
     Reject,
+    Release,
     RequestFailed,
     SwitchboardError,
     Timeout,
@@ -35,7 +36,7 @@ from .errors import (
 __version__ = "0.9.0"
 
 __all__ = [
-    "Agent", "Answer", "Bot", "ProtocolError", "Refused", "Reject", "Request", "RequestFailed", "Status",
+    "Agent", "Answer", "Bot", "ProtocolError", "Refused", "Reject", "Release", "Request", "RequestFailed", "Status",
     "Submission", "SwitchboardError", "Timeout", "Transfer", "__version__",
 ]
 

@@ -17,7 +17,7 @@ from typing import Callable, Union
 import zmq
 
 from . import protocol
-from .errors import Refused, Reject, Timeout, Transfer
+from .errors import Refused, Reject, Release, Timeout, Transfer
 
 __all__ = ["Bot", "Request"]
 
@@ -30,7 +30,8 @@ class Request:
     """One request given to the handler. `body` is the agent's question (bytes; `text` decodes it). It may hold
     member data: never log it.
 
-    The handler returns the answer (str or bytes), or raises `Reject(reason)` or `Transfer(department, reason)`.
+    The handler returns the answer (str or bytes), or raises `Reject(reason)`, `Transfer(department, reason)` or
+    `Release(reason)` (any other exception is a `Release` too: the request is requeued for another attempt).
     Meanwhile it may send `update()`s and `ask()` the agent a question. `cancelled` is set when the agent
     cancels, or the broker takes the request back (the bot lost its connection): whatever the handler returns
     then is dropped.
@@ -308,11 +309,14 @@ class Bot:
         except Transfer as transfer:
             reply = protocol.worker_message(
                 "TRANSFER", ticket=request.ticket, department=transfer.department, reason=transfer.reason)
+        except Release as release:
+            reply = protocol.worker_message("RELEASE", ticket=request.ticket, reason=release.reason)
         except Exception as error:  # noqa: BLE001 - a handler's bug must not stop the bot
-            # Logged by type only: the message might quote the request's body.
+            # The work failed, not the request: given back for another attempt (another bot first). Logged and
+            # told by type only: the message might quote the request's body.
             log.error("the handler failed on %s: %s", request.ticket, type(error).__name__)
             reply = protocol.worker_message(
-                "REJECT", ticket=request.ticket, reason=f"the bot failed on this request ({type(error).__name__})")
+                "RELEASE", ticket=request.ticket, reason=f"the handler failed ({type(error).__name__})")
         self._post(("DONE", request, reply))
 
 

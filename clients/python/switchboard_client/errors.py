@@ -7,7 +7,9 @@ from typing import Any
 
 from .protocol import ProtocolError
 
-__all__ = ["ProtocolError", "Refused", "Reject", "RequestFailed", "SwitchboardError", "Timeout", "Transfer"]
+__all__ = [
+    "ProtocolError", "Refused", "Reject", "Release", "RequestFailed", "SwitchboardError", "Timeout", "Transfer",
+]
 
 
 class SwitchboardError(Exception):
@@ -57,4 +59,14 @@ class Transfer(Exception):
     def __init__(self, department: str, reason: str) -> None:
         super().__init__(f"transfer to {department}: {reason}")
         self.department = department
+        self.reason = reason
+
+
+class Release(Exception):
+    """Raised by a bot's handler: the work failed, not the request (a system it needs is down). The request is
+    given back (RELEASE): requeued with the attempt counted, offered to another bot first, and dead-lettered
+    after the department's maximum attempts. Any other exception from a handler is treated the same way."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
         self.reason = reason
