@@ -72,6 +72,21 @@ def test_updates_and_a_question_to_the_agent(daemon):
         assert answer.text == "Paid on 3 Dec (M-7)"
         assert answer.updates == [b"looking into it"]
         assert questions == ["Which member id?"]
+
+        # Replying later, with reply(): the wait stops at the question, the agent replies, and waits again.
+        class Asked(Exception):
+            pass
+
+        def stop_at(question):
+            raise Asked(question)
+
+        with Agent(daemon.endpoint, timeout=30) as agent:
+            ticket = agent.submit("claims", "Is claim 456 paid?").ticket
+            with pytest.raises(Asked):
+                agent.wait(ticket, on_question=stop_at)
+            assert agent.status(ticket).state == "waiting_on_agent"
+            assert agent.reply(ticket, "M-8").ticket == ticket
+            assert agent.wait(ticket).text == "Paid on 3 Dec (M-8)"
     finally:
         bot.stop(wait=10)
 
