@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PostgresNIO
 import SwitchboardPostgres
-import ZeroMQ
 
 /// This daemon's side of the leader lease of a pair sharing a PostgreSQL ledger (issue 16; the lease itself
 /// is ``PostgresLease``). A standby tries to take the lease every `renew_interval` and leads once it has it;
@@ -16,8 +15,6 @@ final class LeaderElection: Sendable {
     private let lease: PostgresLease
     private let logger: Logger
     private let runner: Task<Void, Never>
-    /// What this daemon knows of who leads, for the ops surface.
-    let observed = Locked<PostgresLease.Holder?>(nil)
 
     init(location: PostgresLocation, settings: LedgerSettings, holder: String, logger: Logger) throws {
         var configuration = try location.clientConfiguration(sessionSettings: [
@@ -50,11 +47,9 @@ final class LeaderElection: Sendable {
             try Task.checkCancellation()
             do {
                 if let token = try await lease.acquire(holder: holder, for: settings.lease) {
-                    observed.withLock { $0 = PostgresLease.Holder(name: holder, token: token, remainingMilliseconds: settings.lease.milliseconds) }
                     return token
                 }
                 let current = try await lease.current()
-                observed.withLock { $0 = current }
                 standingBy(current)
                 let leader = current.map { "\($0.name) (term \($0.token))" } ?? "nobody"
                 if announced != leader {
@@ -85,7 +80,6 @@ final class LeaderElection: Sendable {
                     try await lease.renew(holder: holder, token: token, for: settings.lease)
                 }) {
                     validUntil = sent + settings.lease
-                    observed.withLock { $0 = PostgresLease.Holder(name: holder, token: token, remainingMilliseconds: settings.lease.milliseconds) }
                     continue
                 }
                 lost("the leader lease of term \(token) was taken over or ran out (another daemon leads now)")

@@ -1,3 +1,4 @@
+import Foundation
 import ZeroMQ
 
 /// The broker's request endpoint, or the endpoints of an active/standby pair (issue 16), as the libraries and
@@ -11,21 +12,11 @@ public enum BrokerEndpoints {
 
     /// Connects `socket` to every endpoint of `text`. With several, messages go only to a connection that is
     /// complete (ZMQ_IMMEDIATE): to the daemon that leads, never queued for one that stands by.
-    static func connect(_ socket: Socket, to text: String) throws {
+    public static func connect(_ socket: Socket, to text: String) throws {
         let endpoints = parse(text)
         if endpoints.count > 1 { try socket.setImmediate(true) }
         for endpoint in endpoints.isEmpty ? [text] : endpoints { try socket.connect(endpoint) }
     }
 
     static func isPair(_ text: String) -> Bool { parse(text).count > 1 }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop(while: { set.contains($0) }).reversed().drop(while: { set.contains($0) }).reversed())
-    }
-}
-
-extension Set where Element == Character {
-    fileprivate static let whitespaces: Set<Character> = [" ", "\t", "\n"]
 }

@@ -42,11 +42,11 @@ public struct OperationsClient: Sendable {
         _ = try parse(address)
     }
 
+    /// One address, or a pair's comma-separated two.
     private static func parse(_ address: String) throws(OperationsClientError) -> [HTTPEndpoint] {
-        let parts = address.contains(",") ? BrokerEndpoints.parse(address) : [address]
-        guard !parts.isEmpty else { return [try HTTPEndpoint(parsing: address)] }
+        let parts = BrokerEndpoints.parse(address)
         var endpoints: [HTTPEndpoint] = []
-        for part in parts { endpoints.append(try HTTPEndpoint(parsing: part)) }
+        for part in parts.isEmpty ? [address] : parts { endpoints.append(try HTTPEndpoint(parsing: part)) }
         return endpoints
     }
 

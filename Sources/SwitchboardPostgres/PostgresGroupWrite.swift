@@ -115,8 +115,6 @@ struct PostgresGroupWrite {
         return PostgresQuery(unsafeSQL: head + source + tail, binds: bindings)
     }
 
-    var isEmpty: Bool { statements.isEmpty && notifications == nil }
-
     /// Sends the statements inside the caller's transaction; returns the last notification id written.
     func run(on connection: PostgresConnection, logger: Logger) throws -> Int64? {
         // All queued at once (the connection runs them in order), so no statement waits for this thread to wake

@@ -33,17 +33,19 @@ public struct PostgresLease: Sendable {
         self.logger = logger
     }
 
-    /// Creates the lease's table if it is not there (idempotent; every daemon runs it at start).
+    /// The lease's table; the ledger's schema creates it too (PostgresSchema).
+    static let tableSQL = """
+        CREATE TABLE IF NOT EXISTS switchboard_leader (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            holder TEXT NOT NULL,
+            token BIGINT NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL
+        )
+        """
+
+    /// Creates the lease's table if it is not there (idempotent), for a database without the ledger's schema.
     public func prepare() async throws {
-        try await client.query(
-            """
-            CREATE TABLE IF NOT EXISTS switchboard_leader (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                holder TEXT NOT NULL,
-                token BIGINT NOT NULL,
-                expires_at TIMESTAMPTZ NOT NULL
-            )
-            """, logger: logger)
+        try await client.query(PostgresQuery(unsafeSQL: Self.tableSQL), logger: logger)
     }
 
     /// Takes the lease for `holder` if nobody holds an unexpired one; returns the new term's token, or nil if
@@ -103,12 +105,7 @@ public struct PostgresLease: Sendable {
     /// The first statement of every fenced transaction: throws ``LeaseLost`` unless term `token` still holds an
     /// unexpired lease, and keeps the lease row locked until the transaction ends (no takeover in between).
     public static func fence(_ token: Int64, on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query(
-            """
-            SELECT token FROM switchboard_leader
-            WHERE id = 1 AND token = \(token) AND expires_at > clock_timestamp()
-            FOR SHARE
-            """, logger: logger)
+        let rows = try await connection.query(fenceQuery(token), logger: logger)
         for try await _ in rows.decode(Int64.self) { return }
         throw LeaseLost(token: token)
     }

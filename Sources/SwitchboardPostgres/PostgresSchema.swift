@@ -114,12 +114,7 @@ enum PostgresSchema {
                 value BIGINT NOT NULL
             );
 
-            CREATE TABLE IF NOT EXISTS switchboard_leader (
-                id INTEGER PRIMARY KEY CHECK (id = 1),
-                holder TEXT NOT NULL,
-                token BIGINT NOT NULL,
-                expires_at TIMESTAMPTZ NOT NULL
-            );
+            \(PostgresLease.tableSQL);
             """),
     ]
 }

@@ -58,9 +58,6 @@ struct PostgresStatement {
         }
     }
 
-    /// Parameters so far: PostgreSQL takes at most 65,535 in one statement.
-    var parameterCount: Int { count }
-
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
 }
 

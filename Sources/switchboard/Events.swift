@@ -46,9 +46,7 @@ struct Events: AsyncParsableCommand {
         if let curve { try socket.setCurveClient(keyPair: curve.clientKey, serverKey: curve.serverPublicKey) }
         for topic in topics.isEmpty ? [""] : topics { try socket.subscribe(Array(topic.utf8)) }
         // A pair: both daemons' events endpoints; only the leader publishes.
-        for one in BrokerEndpoints.parse(endpoint).isEmpty ? [endpoint] : BrokerEndpoints.parse(endpoint) {
-            try socket.connect(one)
-        }
+        try BrokerEndpoints.connect(socket, to: endpoint)
         var seen = 0
         var poller = Poller()
         poller.add(socket)
